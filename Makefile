@@ -1,0 +1,83 @@
+# h1 — build, test, benchmark and fuzz targets.
+#
+# Every target installs what it needs (Go tools at pinned versions into
+# ./.bin, Debian packages through apt-get) and does nothing when it is
+# already there.
+
+GO        ?= go
+BIN       := $(CURDIR)/.bin
+STATICCHECK_VERSION := v0.8.2
+BENCHSTAT_VERSION   := v0.0.0-20260908200009-22c9c6c9d4da
+FUZZTIME  ?= 30s
+TESTFUZZTIME ?= 3s
+BENCHCOUNT ?= 6
+# Debian packages the tests talk to as real peers.
+DEBS      := nginx-light openssl
+
+export PATH := $(BIN):$(PATH)
+
+.PHONY: all build test test-go test-fuzz vet lint bench fuzz deps tools clean
+
+all: build
+
+build:
+	$(GO) build ./...
+
+$(BIN)/staticcheck:
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(BIN)/benchstat:
+	GOBIN=$(BIN) $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
+
+tools: $(BIN)/staticcheck $(BIN)/benchstat
+
+# deps installs the third-party servers the tests run against, once.
+deps:
+	@missing=""; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+vet:
+	$(GO) vet ./...
+
+lint: $(BIN)/staticcheck
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(BIN)/staticcheck ./...
+
+# test: vet, every test under the race detector, then each fuzz target for a
+# few seconds so the targets keep compiling and their corpora keep passing.
+test: deps lint test-go test-fuzz
+
+test-go:
+	$(GO) test -race -count=1 -timeout 600s ./...
+
+test-fuzz:
+	@set -e; for pkg in $$($(GO) list ./... ); do \
+		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$t ($(TESTFUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(TESTFUZZTIME) $$pkg >/dev/null; \
+		done; \
+	done
+
+# fuzz runs every fuzz target in turn for FUZZTIME each.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./... ); do \
+		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+# bench runs the Go benchmarks BENCHCOUNT times and summarises them.
+bench: $(BIN)/benchstat
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./parser/ ./bench/... | tee bench.txt
+	$(BIN)/benchstat bench.txt
+
+clean:
+	rm -rf $(BIN) bench.txt
