@@ -17,6 +17,8 @@ import (
 // its bytes) is reported as io.EOF by the get verbs, once every byte before
 // it has been returned. Any other failure is an error that wraps one of the
 // package's sentinels or the underlying system error.
+//
+// No verb keeps p after it returns.
 type StreamPeer interface {
 	// PutData writes all of p, waiting as long as needed.
 	PutData(p []byte) error
@@ -45,10 +47,30 @@ type Poller interface {
 // end of stream or an error is ready) or after timeout (a negative timeout
 // waits forever). WaitWritable is its counterpart for the put verbs. Both
 // return ErrTimeout when the time ran out.
+//
+// A wait may also return nil early (for example after Interrupt); callers
+// try their verb again and wait again when it made no progress.
 type Waiter interface {
 	WaitReadable(timeout time.Duration) error
 	WaitWritable(timeout time.Duration) error
 }
 
+// Interrupter is implemented by Waiters whose waits can be cut short from
+// another goroutine. Interrupt makes every wait in progress on the peer
+// return nil at once, so that its caller can look at its conditions again
+// (a deadline that moved, for example). A wait that starts after Interrupt
+// may also return early, once.
+type Interrupter interface {
+	Interrupt()
+}
+
 // ErrTimeout is returned by a wait that ran out of time.
 var ErrTimeout = errors.New("h1: stream wait timed out")
+
+// ErrOutOfRange is returned by Buffer.Seek and Buffer.Resize for a
+// position or a size outside the buffer.
+var ErrOutOfRange = errors.New("h1: position out of range")
+
+// ErrStringTooLong is returned by Codec.GetString and Codec.GetUTF8String
+// when a length is above Codec.MaxStringLength.
+var ErrStringTooLong = errors.New("h1: string longer than the limit")
