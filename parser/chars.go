@@ -1,0 +1,76 @@
+package parser
+
+// Byte classes of RFC 9110 §5.6.2 (tchar) and §5.5 (field-vchar), as
+// lookup tables so the hot loops test one byte with one load.
+
+// isToken reports tchar: "!#$%&'*+-.^_`|~", DIGIT, ALPHA.
+var isToken = [256]bool{}
+
+// tokenBit is isToken as 0 or 1, so eight lookups combine with AND.
+var tokenBit = [256]uint8{}
+
+// isVchar reports VCHAR (0x21–0x7E), the bytes allowed in a request-target.
+var isVchar = [256]bool{}
+
+func init() {
+	for c := '0'; c <= '9'; c++ {
+		isToken[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		isToken[c] = true
+		isToken[c-'a'+'A'] = true
+	}
+	for _, c := range "!#$%&'*+-.^_`|~" {
+		isToken[c] = true
+	}
+	for c, ok := range isToken {
+		if ok {
+			tokenBit[c] = 1
+		}
+	}
+	for c := 0x21; c <= 0x7e; c++ {
+		isVchar[c] = true
+	}
+}
+
+// isFieldByte reports a byte allowed inside a field value: HTAB, SP,
+// VCHAR and obs-text (RFC 9110 §5.5). Everything else is a CTL or DEL.
+func isFieldByte(c byte) bool {
+	return c >= 0x20 && c != 0x7f || c == '\t'
+}
+
+// lower folds an ASCII letter to lower case; other bytes pass unchanged.
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + ('a' - 'A')
+	}
+	return c
+}
+
+// equalFold reports whether b equals the lower-case ASCII string s,
+// ignoring case in b.
+func equalFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if lower(b[i]) != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// isOWS reports SP or HTAB (RFC 9110 §5.6.3).
+func isOWS(c byte) bool { return c == ' ' || c == '\t' }
+
+// trimOWS removes leading and trailing SP and HTAB.
+func trimOWS(b []byte) []byte {
+	for len(b) > 0 && isOWS(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isOWS(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}

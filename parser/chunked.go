@@ -1,0 +1,374 @@
+package parser
+
+import (
+	"bytes"
+	"math"
+)
+
+// Limits of the chunked decoder when its fields are zero.
+const (
+	// DefaultMaxChunkLine bounds a chunk-size line with its extensions.
+	DefaultMaxChunkLine = 4 << 10
+	// DefaultMaxChunkOverhead bounds the non-data bytes (size lines,
+	// extensions, CRLFs, trailers) beyond what the data pays for.
+	DefaultMaxChunkOverhead = 16 << 10
+)
+
+type chunkState uint8
+
+const (
+	chunkSize    chunkState = iota // at the start of a chunk-size line
+	chunkData                      // inside chunk data
+	chunkDataCR                    // expecting the CR after chunk data
+	chunkDataLF                    // expecting the LF after chunk data
+	chunkTrailer                   // at the start of the trailer section
+	chunkDone                      // the body has ended
+)
+
+// ChunkedDecoder decodes the chunked transfer coding (RFC 9112 §7.1)
+// incrementally. The zero value is ready to use, with default limits.
+//
+// Decode consumes a prefix of its input and leaves the rest, which the
+// caller presents again, with more bytes after it, on the next call. So
+// the decoder can stop at any byte boundary and keeps no copy of the
+// input: a chunk-size line or the trailer section is parsed once it is
+// whole in the input.
+type ChunkedDecoder struct {
+	// MaxLineSize bounds one chunk-size line including its extensions.
+	// Zero means DefaultMaxChunkLine.
+	MaxLineSize int
+	// MaxOverhead bounds the framing bytes that the data does not pay
+	// for: each chunk may use 16 bytes plus twice its size of framing for
+	// free (the rule of Go's net/http), and everything beyond that adds
+	// up. Zero means DefaultMaxChunkOverhead.
+	MaxOverhead int
+	// AllowObsFold accepts obs-fold in trailer fields (see Options).
+	AllowObsFold bool
+
+	// Trailers receives the trailer fields once the body ends, kept apart
+	// from the head's fields. The decoder resets its length and appends up
+	// to its capacity; leave it nil to refuse any trailer field
+	// (KindTooManyHeaders). Its fields are views into the input of the
+	// call that ended the body: valid until the caller changes or reuses
+	// that buffer; copy to retain.
+	Trailers []Header
+
+	state  chunkState
+	rem    int64 // data bytes left in the current chunk
+	excess int64 // overhead not paid for by data
+	off    int64 // bytes consumed so far, for error offsets
+	resume int   // where the trailer scan resumes, relative to the section
+}
+
+// Reset prepares the decoder for a new body, keeping its limits and the
+// storage of Trailers.
+func (d *ChunkedDecoder) Reset() {
+	*d = ChunkedDecoder{MaxLineSize: d.MaxLineSize, MaxOverhead: d.MaxOverhead,
+		AllowObsFold: d.AllowObsFold, Trailers: d.Trailers[:0]}
+}
+
+// Done reports whether the last chunk and the trailer section have been
+// consumed.
+func (d *ChunkedDecoder) Done() bool { return d.state == chunkDone }
+
+// Remaining returns the data bytes left in the current chunk: a hint for
+// how much to read next.
+func (d *ChunkedDecoder) Remaining() int64 { return d.rem }
+
+// Decode decodes chunked bytes from src into dst. It returns how many
+// bytes it wrote to dst and how many it consumed from src.
+//
+// It stops when the body ends (Done reports true; bytes after the body
+// are left unconsumed), when dst is full (err is nil), or when src ends
+// inside a chunk-size line, a CRLF or the trailer section (err is
+// ErrNeedMore: present the unconsumed bytes again with more after them).
+// Bad framing returns a *ProtocolError whose Offset counts from the start
+// of the chunked body.
+//
+// dst and src may be the same slice: see DecodeInPlace.
+func (d *ChunkedDecoder) Decode(dst, src []byte) (nDst, nSrc int, err error) {
+	o, s := 0, 0
+	defer func() { d.off += int64(s) }()
+	for {
+		switch d.state {
+		case chunkData:
+			n := len(src) - s
+			if m := len(dst) - o; m < n {
+				n = m
+			}
+			if int64(n) > d.rem {
+				n = int(d.rem)
+			}
+			if n == 0 {
+				if s == len(src) {
+					return o, s, ErrNeedMore
+				}
+				return o, s, nil
+			}
+			copy(dst[o:], src[s:s+n])
+			o += n
+			s += n
+			d.rem -= int64(n)
+			if d.rem == 0 {
+				d.state = chunkDataCR
+			}
+		case chunkDataCR:
+			if s == len(src) {
+				return o, s, ErrNeedMore
+			}
+			switch src[s] {
+			case '\r':
+				s++
+				d.state = chunkDataLF
+			case '\n':
+				return o, s, d.err(KindBareLF, s)
+			default:
+				return o, s, d.err(KindChunkDataEnd, s)
+			}
+		case chunkDataLF:
+			if s == len(src) {
+				return o, s, ErrNeedMore
+			}
+			if src[s] != '\n' {
+				return o, s, d.err(KindBareCR, s-1)
+			}
+			s++
+			d.state = chunkSize
+		case chunkSize:
+			n, err := d.sizeLine(src[s:], s)
+			if err != nil {
+				return o, s, err
+			}
+			s += n
+		case chunkTrailer:
+			n, err := d.trailers(src[s:], s)
+			if err != nil {
+				return o, s, err
+			}
+			s += n
+			d.state = chunkDone
+		default:
+			return o, s, nil
+		}
+	}
+}
+
+// DecodeInPlace decodes the chunked bytes at the start of b and moves the
+// data they carry to b[:nData]. It returns the data length and the bytes
+// consumed; b[nData:nSrc] is garbage afterwards and b[nSrc:] is untouched.
+// Results and errors are as for Decode.
+func (d *ChunkedDecoder) DecodeInPlace(b []byte) (nData, nSrc int, err error) {
+	return d.Decode(b, b)
+}
+
+func (d *ChunkedDecoder) err(k Kind, at int) error {
+	return &ProtocolError{Kind: k, Offset: d.off + int64(at)}
+}
+
+func (d *ChunkedDecoder) maxLine() int {
+	if d.MaxLineSize > 0 {
+		return d.MaxLineSize
+	}
+	return DefaultMaxChunkLine
+}
+
+func (d *ChunkedDecoder) maxOverhead() int64 {
+	if d.MaxOverhead > 0 {
+		return int64(d.MaxOverhead)
+	}
+	return DefaultMaxChunkOverhead
+}
+
+// sizeLine parses chunk-size [ chunk-ext ] CRLF at the start of b, where b
+// starts at src offset base. It returns the line's length.
+func (d *ChunkedDecoder) sizeLine(b []byte, base int) (int, error) {
+	max := d.maxLine()
+	search := b
+	if len(search) > max {
+		search = search[:max]
+	}
+	p := bytes.IndexByte(search, '\n')
+	if p < 0 {
+		if len(b) >= max {
+			return 0, d.err(KindLineTooLong, base+max)
+		}
+		// Report a bad byte early, before the line is whole.
+		if k := badSizePrefix(b); k >= 0 {
+			return 0, d.err(KindChunkSize, base+k)
+		}
+		return 0, ErrNeedMore
+	}
+	// chunk-size = 1*HEXDIG
+	var size uint64
+	k := 0
+	for ; k < p; k++ {
+		v := unhex(b[k])
+		if v > 15 {
+			break
+		}
+		if size > math.MaxInt64>>4 {
+			return 0, d.err(KindChunkSizeOverflow, base+k)
+		}
+		size = size<<4 | uint64(v)
+	}
+	if k == 0 {
+		switch {
+		case b[0] == '\r' && p > 1:
+			return 0, d.err(KindBareCR, base)
+		case b[0] == '\n':
+			return 0, d.err(KindBareLF, base)
+		}
+		return 0, d.err(KindChunkSize, base)
+	}
+	if p == 0 || b[p-1] != '\r' {
+		return 0, d.err(KindBareLF, base+p)
+	}
+	if bad, kind := checkExtensions(b[:p-1], k); bad >= 0 {
+		return 0, d.err(kind, base+bad)
+	}
+	// Overhead: the line and the CRLF after the data, less what the data
+	// pays for.
+	d.excess += int64(p+1) + 2
+	if size > 1<<40 {
+		d.excess = 0
+	} else if d.excess -= 16 + 2*int64(size); d.excess < 0 {
+		d.excess = 0
+	}
+	if d.excess > d.maxOverhead() {
+		return 0, d.err(KindChunkOverhead, base)
+	}
+	if size == 0 {
+		d.state = chunkTrailer
+	} else {
+		d.rem = int64(size)
+		d.state = chunkData
+	}
+	return p + 1, nil
+}
+
+// badSizePrefix returns the index of the first byte of an incomplete
+// chunk-size line that can already be seen to be wrong, or -1.
+func badSizePrefix(b []byte) int {
+	k := 0
+	for k < len(b) && unhex(b[k]) <= 15 {
+		k++
+	}
+	if k == len(b) {
+		return -1
+	}
+	if k == 0 {
+		if b[0] == '\r' {
+			return -1 // may be the start of a bare CR error or CRLF: wait
+		}
+		return 0
+	}
+	switch c := b[k]; {
+	case c == ';' || c == ' ' || c == '\t' || c == '\r':
+		return -1
+	}
+	return k
+}
+
+// checkExtensions checks chunk-ext = *( BWS ";" BWS chunk-ext-name
+// [ BWS "=" BWS chunk-ext-val ] ) in line[k:], where line excludes the
+// final CRLF (RFC 9112 §7.1.1). It returns -1, or the offset and kind of
+// the first bad byte.
+func checkExtensions(line []byte, k int) (int, Kind) {
+	kind := KindChunkSize // a bad byte right after the size belongs to it
+	for k < len(line) {
+		k = skipOWS(line, k)
+		if k >= len(line) || line[k] != ';' {
+			return badChunkByte(line, k, kind)
+		}
+		kind = KindChunkExtension
+		k = skipOWS(line, k+1)
+		s := k
+		for k < len(line) && isToken[line[k]] {
+			k++
+		}
+		if k == s {
+			return badChunkByte(line, k, kind)
+		}
+		if j := skipOWS(line, k); j < len(line) && line[j] == '=' {
+			e, ok := skipTokenOrQuoted(line, skipOWS(line, j+1))
+			if !ok {
+				return badChunkByte(line, e, kind)
+			}
+			k = e
+		}
+	}
+	return -1, KindNone
+}
+
+// badChunkByte names the error for the bad byte at line[k]: a CR is a bare
+// CR; anything else, or the end of the line, is an error of kind.
+func badChunkByte(line []byte, k int, kind Kind) (int, Kind) {
+	if k < len(line) && line[k] == '\r' {
+		return k, KindBareCR
+	}
+	return k, kind
+}
+
+// skipOWS returns the index of the first byte at or after i in b that is
+// not SP or HTAB.
+func skipOWS(b []byte, i int) int {
+	for i < len(b) && isOWS(b[i]) {
+		i++
+	}
+	return i
+}
+
+// unhex returns the value of a hex digit, or 255.
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 255
+}
+
+// trailers parses trailer-section CRLF (RFC 9112 §7.1.2) at the start of b,
+// where b starts at src offset base, and returns its length.
+func (d *ChunkedDecoder) trailers(b []byte, base int) (int, error) {
+	budget := d.maxOverhead() - d.excess
+	if d.resume > 0 && d.resume <= len(b) {
+		if end, resume := findHeadEnd(b, d.resume); end < 0 {
+			d.resume = resume
+			if int64(len(b)) > budget {
+				return 0, d.err(KindChunkOverhead, base)
+			}
+			return 0, ErrNeedMore
+		}
+	}
+	opts := Options{AllowObsFold: d.AllowObsFold, RejectBareLF: true}
+	hs, n, err := parseFields(b, 0, d.Trailers[:0], &opts)
+	d.Trailers = hs
+	if err != nil {
+		if err == ErrNeedMore {
+			if int64(len(b)) > budget {
+				return 0, d.err(KindChunkOverhead, base)
+			}
+			d.resume = n - 1
+			if d.resume < 1 {
+				d.resume = 0
+			}
+			return 0, ErrNeedMore
+		}
+		pe := err.(*ProtocolError)
+		if pe.Kind != KindBareCR && pe.Kind != KindBareLF && pe.Kind != KindTooManyHeaders {
+			pe.Kind = KindTrailer
+		}
+		pe.Offset += d.off + int64(base)
+		return 0, pe
+	}
+	if int64(n) > budget {
+		return 0, d.err(KindChunkOverhead, base)
+	}
+	d.excess += int64(n)
+	d.resume = 0
+	return n, nil
+}

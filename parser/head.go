@@ -1,0 +1,306 @@
+package parser
+
+import "bytes"
+
+// findHeadEnd looks for the empty line that ends a head, starting the
+// search at from. It returns the offset just past that line, or -1 and the
+// offset at which a later search, over a longer buffer, must resume.
+func findHeadEnd(b []byte, from int) (end, resume int) {
+	i := from
+	for {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return -1, len(b)
+		}
+		p := i + j
+		if p+1 >= len(b) {
+			return -1, p
+		}
+		switch b[p+1] {
+		case '\n':
+			return p + 2, 0
+		case '\r':
+			if p+2 >= len(b) {
+				return -1, p
+			}
+			if b[p+2] == '\n' {
+				return p + 3, 0
+			}
+		}
+		i = p + 1
+	}
+}
+
+// skipEmptyLines skips CRLF or LF lines before a start line (RFC 9112
+// §2.2: a recipient SHOULD ignore at least one empty line there).
+func skipEmptyLines(b []byte) int {
+	i := 0
+	for {
+		if i < len(b) && b[i] == '\n' {
+			i++
+		} else if i+1 < len(b) && b[i] == '\r' && b[i+1] == '\n' {
+			i += 2
+		} else {
+			return i
+		}
+	}
+}
+
+// headScan carries what an incomplete parse learned, so that feeding a
+// growing buffer costs time linear in its length.
+type headScan struct {
+	// resume is where the search for the end of the head continues; zero
+	// means no earlier call saw this head.
+	resume int
+}
+
+// begin decides whether b can hold a complete head. It returns ErrNeedMore
+// (or a limit error) when an earlier call already established that the
+// head is incomplete and the new bytes do not finish it.
+func (s *headScan) begin(b []byte, limit int) error {
+	if s.resume == 0 {
+		return nil
+	}
+	if s.resume > len(b) {
+		// A different, shorter buffer: start over.
+		s.resume = 0
+		return nil
+	}
+	end, resume := findHeadEnd(b, s.resume)
+	if end < 0 {
+		s.resume = resume
+		if len(b) > limit {
+			s.resume = 0
+			return perr(KindHeadTooLarge, limit)
+		}
+		return ErrNeedMore
+	}
+	if end > limit {
+		s.resume = 0
+		return perr(KindHeadTooLarge, limit)
+	}
+	return nil
+}
+
+// incomplete records an incomplete head whose last line starts at
+// lineStart and returns the error to report.
+func (s *headScan) incomplete(b []byte, lineStart, limit int) error {
+	if len(b) > limit {
+		s.resume = 0
+		return perr(KindHeadTooLarge, limit)
+	}
+	// The end of the head cannot start before the line break that ends
+	// the last complete line.
+	s.resume = lineStart - 1
+	if s.resume < 1 {
+		s.resume = 1
+	}
+	return ErrNeedMore
+}
+
+// ResponseHead is a parsed status line and header section. Set Headers
+// (capacity = the most fields accepted), Method and Options before
+// parsing; the parse fills in the rest.
+//
+// Reason and the fields in Headers are views into the buffer that was
+// parsed: valid until the caller changes or reuses that buffer; copy to
+// retain.
+type ResponseHead struct {
+	// Headers receives the fields in order, duplicates kept. The parse
+	// resets its length to zero and appends up to its capacity; one field
+	// more is a KindTooManyHeaders error.
+	Headers []Header
+	// Method is the method of the request this response answers. "HEAD"
+	// means no body; "CONNECT" with a 2xx status means a tunnel.
+	Method string
+	// Options are the leniency switches and limits.
+	Options Options
+
+	// Minor is the minor version: 0 for HTTP/1.0, 1 for HTTP/1.1 (a higher
+	// minor version is reported as is and treated as 1.1).
+	Minor int
+	// Status is the three-digit status code, 100–599.
+	Status int
+	// Reason is the reason phrase, possibly empty.
+	Reason []byte
+	// Framing says how the body is delimited (RFC 9112 §6.3).
+	Framing Framing
+	// ContentLength is the value of Content-Length, or -1 without one.
+	// It is reported even when the framing ignores it (HEAD, 204, 304).
+	ContentLength int64
+	// KeepAlive reports whether the connection can carry another request
+	// after this response (RFC 9112 §9.3).
+	KeepAlive bool
+
+	scan headScan
+}
+
+// Interim reports a 1xx response other than 101: an interim answer that a
+// final response follows on the same connection.
+func (h *ResponseHead) Interim() bool { return h.Status >= 100 && h.Status < 200 && h.Status != 101 }
+
+// Reset clears the results and the resume state, keeping Headers'
+// storage, Method and Options.
+func (h *ResponseHead) Reset() {
+	*h = ResponseHead{Headers: h.Headers[:0], Method: h.Method, Options: h.Options}
+}
+
+// ParseResponseHead parses the response head at the start of b (RFC 9112
+// §4, §5, §6.3). It returns the number of bytes the head used, including
+// any empty lines before it.
+//
+// It returns ErrNeedMore when b holds only part of a head: call again with
+// the same h and more bytes appended to b; the scan resumes where it
+// stopped. A head that breaks a rule returns a *ProtocolError.
+func ParseResponseHead(b []byte, h *ResponseHead) (n int, err error) {
+	limit := h.Options.maxHead()
+	if err := h.scan.begin(b, limit); err != nil {
+		return 0, err
+	}
+	i := skipEmptyLines(b)
+	if i == len(b)-1 && b[i] == '\r' {
+		return 0, h.scan.incomplete(b, i, limit)
+	}
+	i, err = h.parseStatusLine(b, i)
+	if err == nil {
+		h.Headers, i, err = parseFields(b, i, h.Headers[:0], &h.Options)
+	}
+	if err != nil {
+		if err == ErrNeedMore {
+			return 0, h.scan.incomplete(b, i, limit)
+		}
+		h.scan.resume = 0
+		return 0, err
+	}
+	h.scan.resume = 0
+	if i > limit {
+		return 0, perr(KindHeadTooLarge, limit)
+	}
+	if err := h.frame(b); err != nil {
+		return 0, err
+	}
+	return i, nil
+}
+
+// parseStatusLine parses status-line = HTTP-version SP status-code SP
+// [ reason-phrase ] (RFC 9112 §4). A status line that ends right after
+// the status code, without the second SP, is accepted.
+func (h *ResponseHead) parseStatusLine(b []byte, i int) (int, error) {
+	minor, err := parseVersion(b, i)
+	if err != nil {
+		return i, err
+	}
+	h.Minor = minor
+	j := i + 8
+	if j+5 > len(b) {
+		// Not enough for SP, three digits and a line end: make sure what
+		// is there is still a valid prefix.
+		for k := j; k < len(b); k++ {
+			if c := b[k]; k == j && c != ' ' || k > j && (c < '0' || c > '9') {
+				if k == j {
+					return i, perr(KindStartLine, k)
+				}
+				return i, perr(KindStatusCode, k)
+			}
+		}
+		return i, ErrNeedMore
+	}
+	if b[j] != ' ' {
+		return i, perr(KindStartLine, j)
+	}
+	d0, d1, d2 := b[j+1]-'0', b[j+2]-'0', b[j+3]-'0'
+	if d0 > 9 || d1 > 9 || d2 > 9 {
+		return i, perr(KindStatusCode, j+1)
+	}
+	st := int(d0)*100 + int(d1)*10 + int(d2)
+	if st < 100 || st > 599 {
+		return i, perr(KindStatusCode, j+1)
+	}
+	h.Status = st
+	j += 4
+	rs := j
+	if b[j] == ' ' {
+		rs = j + 1
+		j = scanValue(b, rs)
+	} else if b[j] != '\r' && b[j] != '\n' {
+		return i, perr(KindStatusCode, j)
+	}
+	next, err := lineEnd(b, j, &h.Options, KindReason)
+	if err != nil {
+		return i, err
+	}
+	h.Reason = b[rs:j]
+	return next, nil
+}
+
+// parseVersion parses HTTP-version = "HTTP/" DIGIT "." DIGIT at b[i]
+// (RFC 9112 §2.3), case-sensitively, and returns the minor version. Only
+// major version 1 is accepted.
+func parseVersion(b []byte, i int) (int, error) {
+	const prefix = "HTTP/1."
+	n := len(b) - i
+	if n > 8 {
+		n = 8
+	}
+	for k := 0; k < n && k < len(prefix); k++ {
+		if b[i+k] != prefix[k] {
+			if k < 5 {
+				return 0, perr(KindStartLine, i+k)
+			}
+			return 0, perr(KindVersion, i+k)
+		}
+	}
+	if n < 8 {
+		return 0, ErrNeedMore
+	}
+	m := b[i+7] - '0'
+	if m > 9 {
+		return 0, perr(KindVersion, i+7)
+	}
+	return int(m), nil
+}
+
+// frame derives the framing and keep-alive of a response (RFC 9112 §6.3,
+// §9.3).
+func (h *ResponseHead) frame(b []byte) error {
+	f, err := scanFacts(b, h.Headers)
+	if err != nil {
+		return err
+	}
+	h.ContentLength = f.contentLength
+	if f.hasTE {
+		if f.contentLength >= 0 {
+			return perr(KindTransferEncodingWithLength, f.teOff)
+		}
+		if h.Minor == 0 {
+			// RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding
+			// has faulty framing.
+			return perr(KindTransferEncodingHTTP10, f.teOff)
+		}
+	}
+	h.KeepAlive = keepAlive(h.Minor, &f)
+	switch {
+	case h.Status == 101 || h.Status >= 200 && h.Status < 300 && h.Method == "CONNECT":
+		h.Framing = FramingTunnel
+		h.KeepAlive = false
+	case h.Status < 200 || h.Status == 204 || h.Status == 304 || h.Method == "HEAD":
+		h.Framing = FramingNone
+	case f.chunked:
+		h.Framing = FramingChunked
+	case f.contentLength >= 0:
+		h.Framing = FramingLength
+	default:
+		h.Framing = FramingClose
+		h.KeepAlive = false
+	}
+	return nil
+}
+
+// keepAlive applies RFC 9112 §9.3: HTTP/1.1 persists unless "close" is
+// sent; HTTP/1.0 persists only with "keep-alive" and without "close".
+func keepAlive(minor int, f *fieldFacts) bool {
+	if f.close {
+		return false
+	}
+	return minor >= 1 || f.keepAlive
+}
