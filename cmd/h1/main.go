@@ -1,0 +1,52 @@
+// Command h1 is the command-line face of the h1 HTTP/1.1 engine.
+//
+//	h1 demo                      walk through the engine on loopback servers
+//	h1 parse [--method M]        parse one raw response from stdin, print JSON
+//	h1 encode                    encode one request from JSON on stdin
+//
+// Exit status: 0 on success, 1 on a usage error or a refused input.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `usage: h1 <command> [arguments]
+
+commands:
+  demo      start loopback servers and walk through what the engine does
+  parse     read one raw HTTP/1.1 response on stdin, print a JSON verdict
+  encode    read a JSON request on stdin, print the exact wire bytes as JSON
+`
+
+// Exit codes shared by the subcommands (curl's where curl has one).
+const (
+	exitOK    = 0
+	exitUsage = 1
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "parse":
+		return runParse(args[1:], stdin, stdout, stderr)
+	case "encode":
+		return runEncode(args[1:], stdin, stdout, stderr)
+	case "demo":
+		return runDemo(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "h1: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}

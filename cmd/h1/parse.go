@@ -1,0 +1,146 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/h1dev/h1/parser"
+)
+
+// maxFields bounds the fields of one head in `h1 parse`.
+const maxFields = 1000
+
+type interimJSON struct {
+	Status  int         `json:"status"`
+	Reason  latin1      `json:"reason"`
+	Headers [][2]latin1 `json:"headers"`
+}
+
+type parseOK struct {
+	OK        bool          `json:"ok"`
+	Version   string        `json:"version"`
+	Status    int           `json:"status"`
+	Reason    latin1        `json:"reason"`
+	Headers   [][2]latin1   `json:"headers"`
+	Body      []byte        `json:"body_b64"`
+	Trailers  [][2]latin1   `json:"trailers"`
+	KeepAlive bool          `json:"keep_alive"`
+	Framing   string        `json:"framing"`
+	Interim   []interimJSON `json:"interim"`
+	Rest      []byte        `json:"rest_b64"`
+}
+
+type parseFail struct {
+	OK     bool   `json:"ok"`
+	Error  string `json:"error"`
+	Kind   string `json:"kind"`
+	Offset int64  `json:"offset"`
+}
+
+// Kinds of failure that are not a rule of the grammar but of the exchange.
+const (
+	kindIncompleteHead = "incomplete-head"
+	kindTruncatedBody  = "truncated-body"
+)
+
+func fields(hs []parser.Header) [][2]latin1 {
+	out := make([][2]latin1, len(hs))
+	for i, h := range hs {
+		out[i] = [2]latin1{latin1(h.Name), latin1(h.Value)}
+	}
+	return out
+}
+
+// parseExchange reads one response out of data, the whole of what the
+// server sent before closing. It returns the verdict as JSON-ready values.
+func parseExchange(data []byte, method string) (*parseOK, *parseFail) {
+	fail := func(err error, at int) *parseFail {
+		var pe *parser.ProtocolError
+		if errors.As(err, &pe) {
+			return &parseFail{Error: fmt.Sprintf("h1: %v at offset %d", pe.Kind, int64(at)+pe.Offset), Kind: pe.Kind.String(), Offset: int64(at) + pe.Offset}
+		}
+		return &parseFail{Error: err.Error(), Kind: "error", Offset: int64(at)}
+	}
+	out := &parseOK{OK: true, Interim: []interimJSON{}, Trailers: [][2]latin1{}, Body: []byte{}}
+	store := make([]parser.Header, 0, maxFields)
+	pos := 0
+	var h parser.ResponseHead
+	for {
+		h = parser.ResponseHead{Headers: store[:0], Method: method}
+		n, err := parser.ParseResponseHead(data[pos:], &h)
+		if err == parser.ErrNeedMore {
+			return nil, &parseFail{Error: "h1: the input ends inside a response head", Kind: kindIncompleteHead, Offset: int64(len(data))}
+		}
+		if err != nil {
+			return nil, fail(err, pos)
+		}
+		pos += n
+		if !h.Interim() {
+			break
+		}
+		out.Interim = append(out.Interim, interimJSON{Status: h.Status, Reason: latin1(h.Reason), Headers: fields(h.Headers)})
+	}
+	out.Version = fmt.Sprintf("HTTP/1.%d", h.Minor)
+	out.Status = h.Status
+	out.Reason = latin1(h.Reason)
+	out.Headers = fields(h.Headers)
+	out.KeepAlive = h.KeepAlive
+	out.Framing = h.Framing.String()
+	rest := data[pos:]
+	switch h.Framing {
+	case parser.FramingLength:
+		if int64(len(rest)) < h.ContentLength {
+			return nil, &parseFail{Error: fmt.Sprintf("h1: body ends after %d of %d bytes", len(rest), h.ContentLength), Kind: kindTruncatedBody, Offset: int64(len(data))}
+		}
+		out.Body, rest = rest[:h.ContentLength], rest[h.ContentLength:]
+	case parser.FramingChunked:
+		d := parser.ChunkedDecoder{Trailers: make([]parser.Header, 0, maxFields)}
+		body := make([]byte, len(rest))
+		nd, ns, err := d.Decode(body, rest)
+		if err == parser.ErrNeedMore || err == nil && !d.Done() {
+			return nil, &parseFail{Error: "h1: chunked body ends before its last chunk", Kind: kindTruncatedBody, Offset: int64(len(data))}
+		}
+		if err != nil {
+			return nil, fail(err, pos)
+		}
+		out.Body, rest = body[:nd], rest[ns:]
+		out.Trailers = fields(d.Trailers)
+	case parser.FramingClose:
+		out.Body, rest = rest, nil
+	}
+	out.Rest = rest
+	if out.Rest == nil {
+		out.Rest = []byte{}
+	}
+	return out, nil
+}
+
+func runParse(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("parse", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	method := fs.String("method", "GET", "method of the request the response answers (HEAD: no body; CONNECT: tunnel)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: h1 parse [--method METHOD] < response\n\nReads one exchange's raw response bytes on stdin (EOF = the server closed)\nand prints one JSON object. Exit 0 when the response is valid, 1 when not.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		if err == nil {
+			fs.Usage()
+		}
+		return exitUsage
+	}
+	data, err := io.ReadAll(stdin)
+	if err != nil {
+		writeJSON(stdout, parseFail{Error: "h1: reading stdin: " + err.Error(), Kind: "io"})
+		return 1
+	}
+	ok, bad := parseExchange(data, *method)
+	if bad != nil {
+		writeJSON(stdout, bad)
+		return 1
+	}
+	writeJSON(stdout, ok)
+	return exitOK
+}
