@@ -12,7 +12,7 @@ FUZZTIME  ?= 30s
 TESTFUZZTIME ?= 3s
 BENCHCOUNT ?= 6
 # Debian packages the tests talk to as real peers.
-DEBS      := nginx-light openssl
+DEBS      := nginx openssl
 
 export PATH := $(BIN):$(PATH)
 
@@ -34,7 +34,7 @@ tools: $(BIN)/staticcheck $(BIN)/benchstat
 # deps installs the third-party servers the tests run against, once.
 deps:
 	@missing=""; \
-	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
