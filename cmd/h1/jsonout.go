@@ -19,7 +19,6 @@ func (b latin1) MarshalJSON() ([]byte, error) {
 	return json.Marshal(string(rs))
 }
 
-
 // writeJSON prints v as one line of JSON.
 func writeJSON(w io.Writer, v any) {
 	enc := json.NewEncoder(w)
