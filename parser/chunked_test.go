@@ -184,8 +184,8 @@ func TestChunkedDecoderLargeSizeStreams(t *testing.T) {
 	total := 0
 	for total < size {
 		nd, ns, err = d.Decode(buf, buf)
-		if err != nil && err != ErrNeedMore {
-			t.Fatal(err)
+		if err != nil && err != ErrNeedMore || ns != nd {
+			t.Fatalf("Decode = %d, %d, %v; want equal counts, ErrNeedMore or nil", nd, ns, err)
 		}
 		total += nd
 	}
