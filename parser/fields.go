@@ -86,6 +86,100 @@ func scanValue(b []byte, j int) int {
 	}
 }
 
+// cleanValue reports whether b[s:e] holds only SP, VCHAR and obs-text: no
+// CTL (not even HTAB, which the exact path handles) and no DEL. It ORs the
+// tests of eight bytes at a time and branches once at the end.
+func cleanValue(b []byte, s, e int) bool {
+	var m uint64
+	n := e - s
+	for ; s+8 <= e; s += 8 {
+		x := binary.LittleEndian.Uint64(b[s:])
+		y := x ^ (lsb * 0x7f)
+		m |= (x-lsb*0x20)&^x | (y-lsb)&^y
+	}
+	if s < e {
+		var x uint64
+		switch {
+		case n >= 8:
+			// Overlap the last full word.
+			x = binary.LittleEndian.Uint64(b[e-8:])
+		case s+8 <= len(b):
+			// Read past e and ignore those bytes: borrows only move
+			// upward, so they cannot mark a byte below e.
+			x = binary.LittleEndian.Uint64(b[s:])
+			keep := uint64(1)<<(8*uint(e-s)) - 1
+			y := x ^ (lsb * 0x7f)
+			return (m|((x-lsb*0x20)&^x|(y-lsb)&^y)&keep)&msb == 0
+		default:
+			for ; s < e; s++ {
+				if c := b[s]; c < 0x20 || c == 0x7f {
+					return false
+				}
+			}
+			return m&msb == 0
+		}
+		y := x ^ (lsb * 0x7f)
+		m |= (x-lsb*0x20)&^x | (y-lsb)&^y
+	}
+	return m&msb == 0
+}
+
+// scanCTL returns the index of the first CTL (HTAB included) or DEL at or
+// after j, or len(b).
+func scanCTL(b []byte, j int) int {
+	for j+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[j:])
+		y := x ^ (lsb * 0x7f)
+		if m := ((x-lsb*0x20)&^x | (y-lsb)&^y) & msb; m != 0 {
+			return j + bits.TrailingZeros64(m)>>3
+		}
+		j += 8
+	}
+	for j < len(b) {
+		if c := b[j]; c < 0x20 || c == 0x7f {
+			return j
+		}
+		j++
+	}
+	return j
+}
+
+// scanName returns the index of the first byte at or after j that is not a
+// tchar, or len(b). It classifies eight bytes per step: letters, digits and
+// '-' (nearly every byte of a real field name) are found with per-byte exact
+// range tests, and only another byte goes to the lookup table.
+func scanName(b []byte, j int) int {
+	const (
+		low7 = lsb * 0x7f
+	)
+	for j+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[j:])
+		x7 := x & low7
+		lc := x7 | lsb*0x20
+		// (v + (0x80-lo)) has its high bit set when v >= lo, and
+		// (v + (0x7f-hi)) when v > hi; v < 0x80, so no carry crosses bytes.
+		letter := (lc + lsb*(0x80-'a')) &^ (lc + lsb*(0x7f-'z'))
+		digit := (x7 + lsb*(0x80-'0')) &^ (x7 + lsb*(0x7f-'9'))
+		d := x7 ^ lsb*'-'
+		dash := ^((d + low7) | d)
+		bad := ^(letter | digit | dash) & msb
+		bad |= x & msb
+		if bad == 0 {
+			j += 8
+			continue
+		}
+		j += bits.TrailingZeros64(bad) >> 3
+		if !isToken[b[j]] {
+			return j
+		}
+		j++
+	}
+	for j < len(b) && isToken[b[j]] {
+		j++
+	}
+	return j
+}
+
 // scanColon returns the index of the first ':' at or after j, or len(b).
 func scanColon(b []byte, j int) int {
 	for j+8 <= len(b) {
@@ -101,9 +195,15 @@ func scanColon(b []byte, j int) int {
 	return j
 }
 
-// allToken reports whether every byte of s is a tchar.
+// allToken reports whether every byte of s is a tchar. It looks up eight
+// bytes per step and ANDs the answers, branching once per step.
 func allToken(s []byte) bool {
 	acc := uint8(1)
+	for len(s) >= 8 {
+		acc &= tokenBit[s[0]] & tokenBit[s[1]] & tokenBit[s[2]] & tokenBit[s[3]] &
+			tokenBit[s[4]] & tokenBit[s[5]] & tokenBit[s[6]] & tokenBit[s[7]]
+		s = s[8:]
+	}
 	for _, c := range s {
 		acc &= tokenBit[c]
 	}
@@ -185,6 +285,33 @@ func parseFields(b []byte, i int, hs []Header, o *Options) ([]Header, int, error
 			hs[len(hs)-1].Value = trimOWS(b[valStart:valEnd])
 			i = next
 			continue
+		}
+
+		// Fast path: a clean "name: value CRLF" line, found with one
+		// pass of eight-byte steps for the colon and one for the end of
+		// the value. Anything else (an error, a tab, more OWS, the end of
+		// the input) takes the exact path below, which names the rule.
+		if j := scanName(b, i); j > i && j < len(b) && b[j] == ':' {
+			vs := j + 1
+			if vs < len(b) && b[vs] == ' ' {
+				vs++
+			}
+			if e := scanCTL(b, vs); e+1 < len(b) && b[e] == '\r' && b[e+1] == '\n' && (vs == e || !isOWS(b[vs])) {
+				ve := e
+				for ve > vs && b[ve-1] == ' ' {
+					ve--
+				}
+				if len(hs) == cap(hs) {
+					return hs, i, perr(KindTooManyHeaders, i)
+				}
+				hs = hs[:len(hs)+1]
+				f := &hs[len(hs)-1]
+				f.Name = b[i:j]
+				f.Value = b[vs:ve]
+				valStart, valEnd = vs, e
+				i = e + 2
+				continue
+			}
 		}
 
 		j := scanColon(b, i)
