@@ -1,0 +1,197 @@
+package h1
+
+import (
+	"bytes"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/h1dev/h1/parser"
+)
+
+// ReadResponseBodyChunkInto appends the next part of the response body to
+// dst, at most ReadChunkSize bytes, and returns the extended slice. With
+// room in dst it allocates nothing: bytes that arrived with the head are
+// copied from the client's buffer, and the rest of a body with a length
+// (or one that runs until close) is read from the connection straight
+// into dst.
+//
+// Without blocking mode it returns what has arrived, possibly nothing; in
+// blocking mode it waits once, up to Limits.BodyIdleTimeout, when nothing
+// has. When the body ends the status becomes StatusConnected (or
+// StatusDisconnected for a peer given to SetConnection that cannot be
+// reused). A body cut short, bad chunked framing, a body over
+// Limits.MaxBodySize or a timeout ends in StatusConnectionError and an
+// error that matches ErrConnection, ErrBadResponse, ErrBodyTooLarge or
+// ErrTimeout. Outside StatusBody it returns dst and ErrUnconfigured (or
+// the error of an error status).
+func (c *Client) ReadResponseBodyChunkInto(dst []byte) ([]byte, error) {
+	if c.phase != phaseBody {
+		if c.phase.terminal() {
+			return dst, c.err
+		}
+		return dst, ErrUnconfigured
+	}
+	want := c.ReadChunkSize()
+	if c.framing == parser.FramingChunked {
+		return c.readChunked(dst, want)
+	}
+	return c.readPlain(dst, want)
+}
+
+// ReadResponseBodyChunk returns the next part of the body in a new slice,
+// as Godot's read_response_body_chunk does: empty when nothing has arrived
+// yet. Err reports a failure. ReadResponseBodyChunkInto does the same
+// without allocating.
+func (c *Client) ReadResponseBodyChunk() []byte {
+	want := c.ReadChunkSize()
+	if cap(c.scratch) < want {
+		c.scratch = make([]byte, 0, want)
+	}
+	b, _ := c.ReadResponseBodyChunkInto(c.scratch[:0])
+	if len(b) == 0 {
+		return nil
+	}
+	return bytes.Clone(b)
+}
+
+// room returns dst with at least n bytes of spare capacity.
+func room(dst []byte, n int) []byte {
+	if cap(dst)-len(dst) < n {
+		dst = slices.Grow(dst, n)
+	}
+	return dst
+}
+
+// readPlain reads a body with a length, or one that runs until close.
+func (c *Client) readPlain(dst []byte, want int) ([]byte, error) {
+	if c.bodyLeft >= 0 && int64(want) > c.bodyLeft {
+		want = int(c.bodyLeft)
+	}
+	if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyLeft > lim-c.bodyRead {
+		return dst, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
+	}
+	dst = room(dst, want)
+	out := dst[len(dst) : len(dst)+want]
+	var n int
+	var err error
+	if c.rpos < c.rend {
+		n = copy(out, c.rbuf[c.rpos:c.rend])
+		c.rpos += n
+		c.touch()
+	} else {
+		n, err = c.readSome(out)
+	}
+	dst = dst[:len(dst)+n]
+	c.bodyRead += int64(n)
+	if c.bodyLeft > 0 {
+		c.bodyLeft -= int64(n)
+	}
+	if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyRead > lim {
+		return dst, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
+	}
+	switch {
+	case err == io.EOF && c.bodyLeft < 0:
+		// RFC 9112 §6.3: the body runs until the server closes.
+		c.endBody()
+		return dst, nil
+	case err == errTimeout:
+		return dst, c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
+	case err != nil:
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF // closed before Content-Length
+		}
+		return dst, c.fail(phaseConnError, newError(ErrConnection, opBody, err))
+	case c.bodyLeft == 0:
+		c.endBody()
+	}
+	return dst, nil
+}
+
+// readChunked decodes a chunked body from the window after the head.
+func (c *Client) readChunked(dst []byte, want int) ([]byte, error) {
+	dst = room(dst, want)
+	out := dst[len(dst) : len(dst)+want]
+	o := 0
+	for {
+		nd, ns, err := c.chunked.Decode(out[o:], c.rbuf[c.rpos:c.rend])
+		c.rpos += ns
+		o += nd
+		c.bodyRead += int64(nd)
+		if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyRead > lim {
+			return dst[:len(dst)+o], c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
+		}
+		if c.chunked.Done() {
+			c.endBody()
+			return dst[:len(dst)+o], nil
+		}
+		if err != nil && err != parser.ErrNeedMore {
+			return dst[:len(dst)+o], c.fail(phaseConnError, newError(ErrBadResponse, opBody, err))
+		}
+		if o > 0 {
+			if nd > 0 || ns > 0 {
+				c.touch()
+			}
+			return dst[:len(dst)+o], nil
+		}
+		// Nothing decoded: the window needs more bytes. Move what is left
+		// to its start, then read.
+		if c.rpos > c.headLen {
+			c.rend = c.headLen + copy(c.rbuf[c.headLen:], c.rbuf[c.rpos:c.rend])
+			c.rpos = c.headLen
+		}
+		if c.rend == len(c.rbuf) {
+			return dst, c.fail(phaseConnError, newError(ErrBadResponse, opBody, errWindow))
+		}
+		n, err := c.readSome(c.rbuf[c.rend:])
+		c.rend += n
+		switch {
+		case err == errTimeout:
+			return dst, c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
+		case err == io.EOF:
+			return dst, c.fail(phaseConnError, newError(ErrConnection, opBody, io.ErrUnexpectedEOF))
+		case err != nil:
+			return dst, c.fail(phaseConnError, newError(ErrConnection, opBody, err))
+		case n == 0:
+			return dst, nil
+		}
+	}
+}
+
+var errWindow = errorString("h1: chunk framing larger than the read window")
+
+// readSome reads what the connection has into p; in blocking mode it waits
+// once first when nothing has arrived. It returns errTimeout when the body
+// stalled for longer than its limit.
+func (c *Client) readSome(p []byte) (int, error) {
+	n, err := c.peer.GetPartialData(p)
+	if n > 0 || err != nil {
+		c.touch()
+		return n, err
+	}
+	if _, out := c.remaining(); out {
+		return 0, errTimeout
+	}
+	if !c.blocking || c.waiter == nil {
+		return 0, nil
+	}
+	if err := c.waitReadable(); err != nil {
+		return 0, err
+	}
+	n, err = c.peer.GetPartialData(p)
+	if n > 0 || err != nil {
+		c.touch()
+		return n, err
+	}
+	if _, out := c.remaining(); out {
+		return 0, errTimeout
+	}
+	return 0, nil
+}
+
+// touch restarts the body's idle time limit after progress.
+func (c *Client) touch() {
+	if d := c.Limits.timeout(limitBodyIdle); d > 0 {
+		c.deadline = time.Now().Add(d)
+	}
+}

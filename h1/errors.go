@@ -1,0 +1,103 @@
+package h1
+
+import (
+	"errors"
+	"strconv"
+)
+
+// The sentinels callers branch on with errors.Is, after Godot's error
+// codes. Errors from a failed connection or response are *Error values
+// whose Kind is one of these; errors.Is matches the kind and errors.As
+// reaches the cause (a *parser.ProtocolError, a *tlsx.Error, a system
+// error).
+var (
+	// ErrUnconfigured: the call needs a connection the client does not
+	// have (Godot's ERR_UNCONFIGURED): Poll before ConnectToHost, or a
+	// body read outside StatusBody.
+	ErrUnconfigured = errors.New("h1: client not connected")
+	// ErrInvalidParameter: an argument is out of range or malformed
+	// (Godot's ERR_INVALID_PARAMETER): a bad method, URL, header, host,
+	// port or read chunk size.
+	ErrInvalidParameter = errors.New("h1: invalid parameter")
+	// ErrBusy: a request is already in flight (Godot's ERR_BUSY); wait
+	// until the status is StatusConnected again.
+	ErrBusy = errors.New("h1: request already in progress")
+	// ErrCantResolve: the host name did not resolve (Godot's
+	// ERR_CANT_RESOLVE). The status is StatusCantResolve.
+	ErrCantResolve = errors.New("h1: cannot resolve host")
+	// ErrCantConnect: no address of the host (or of the proxy) accepted
+	// the connection, or the proxy refused the tunnel (Godot's
+	// ERR_CANT_CONNECT). The status is StatusCantConnect.
+	ErrCantConnect = errors.New("h1: cannot connect to host")
+	// ErrConnection: the connection failed while a request or a response
+	// was under way (Godot's ERR_CONNECTION_ERROR). The status is
+	// StatusConnectionError.
+	ErrConnection = errors.New("h1: connection error")
+	// ErrTLSHandshake: the TLS handshake failed. The status is
+	// StatusTLSHandshakeError; errors.As reaches the *tlsx.Error.
+	ErrTLSHandshake = errors.New("h1: tls handshake failed")
+	// ErrTimeout: a time limit of Limits ran out (Godot's ERR_TIMEOUT).
+	// It comes with the status of the step that timed out.
+	ErrTimeout = errors.New("h1: timed out")
+	// ErrBadResponse: the server's bytes break HTTP/1.1; errors.As
+	// reaches the *parser.ProtocolError that names the rule.
+	ErrBadResponse = errors.New("h1: bad response")
+	// ErrBodyTooLarge: the body is longer than Limits.MaxBodySize.
+	ErrBodyTooLarge = errors.New("h1: response body too large")
+)
+
+// Error is a failure of the connection or of a response. Kind is one of
+// the package's sentinels, Op says what the client was doing, and Err,
+// when not nil, is the cause.
+type Error struct {
+	Kind error  // ErrCantResolve, ErrCantConnect, ErrConnection, ...
+	Op   string // "connect", "tls handshake", "read head", "read body", ...
+	Err  error  // the cause, or nil
+}
+
+// Error returns "<kind>: <op>: <cause>".
+func (e *Error) Error() string {
+	s := e.Kind.Error()
+	if e.Op != "" {
+		s += ": " + e.Op
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the kind and the cause, so errors.Is and errors.As see
+// both.
+func (e *Error) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Kind}
+	}
+	return []error{e.Kind, e.Err}
+}
+
+// ProxyError reports a proxy that answered CONNECT with a status other
+// than 2xx. It comes wrapped in an *Error of kind ErrCantConnect.
+type ProxyError struct {
+	Status int // the proxy's status code, such as 407
+}
+
+// Error returns "h1: proxy refused the tunnel: status <n>".
+func (e *ProxyError) Error() string {
+	return "h1: proxy refused the tunnel: status " + strconv.Itoa(e.Status)
+}
+
+// Op names, so that no message is built on the read path.
+const (
+	opResolve   = "resolve"
+	opConnect   = "connect"
+	opProxy     = "proxy tunnel"
+	opHandshake = "tls handshake"
+	opSend      = "send request"
+	opHead      = "read response head"
+	opBody      = "read response body"
+)
+
+func newError(kind error, op string, cause error) *Error {
+	return &Error{Kind: kind, Op: op, Err: cause}
+}

@@ -1,0 +1,84 @@
+package h1
+
+import (
+	"encoding/base64"
+	"net/url"
+	"strings"
+)
+
+// proxy is a forward proxy: its address and, when it wants them, the
+// credentials it gets in Proxy-Authorization.
+type proxy struct {
+	host string
+	port int
+	auth []byte // "Basic <base64(user:pass)>", or nil
+}
+
+func (p *proxy) set() bool { return p.host != "" }
+
+// parseProxy reads host as Godot takes it (a host name or address) or as
+// a proxy URL: an optional "http://", optional "user:pass@" credentials
+// (percent-encoded as in a URL), and the host. An empty host or port -1
+// unsets the proxy.
+func parseProxy(host string, port int) (proxy, error) {
+	if host == "" || port == -1 {
+		return proxy{}, nil
+	}
+	if port < 1 || port > 65535 {
+		return proxy{}, ErrInvalidParameter
+	}
+	switch {
+	case hasPrefixFold(host, "http://"):
+		host = host[7:]
+	case strings.Contains(host, "://"):
+		return proxy{}, ErrInvalidParameter // only plain-text proxies
+	}
+	host = strings.TrimSuffix(host, "/")
+	var p proxy
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		user, pass, _ := strings.Cut(host[:i], ":")
+		u, err1 := url.PathUnescape(user)
+		w, err2 := url.PathUnescape(pass)
+		if err1 != nil || err2 != nil {
+			return proxy{}, ErrInvalidParameter
+		}
+		cred := base64.StdEncoding.EncodeToString([]byte(u + ":" + w))
+		p.auth = []byte("Basic " + cred)
+		host = host[i+1:]
+	}
+	if len(host) > 2 && host[0] == '[' && host[len(host)-1] == ']' {
+		host = host[1 : len(host)-1]
+	}
+	if host == "" || strings.ContainsAny(host, "/?# \t\r\n") {
+		return proxy{}, ErrInvalidParameter
+	}
+	p.host, p.port = host, port
+	return p, nil
+}
+
+// SetHTTPProxy sets the forward proxy for plain HTTP: requests go to it
+// with absolute URLs. host may carry credentials as a URL does
+// ("http://user:pass@proxy.example"), sent as Proxy-Authorization: Basic.
+// An empty host or port -1 unsets the proxy. It takes effect at the next
+// ConnectToHost.
+func (c *Client) SetHTTPProxy(host string, port int) error {
+	p, err := parseProxy(host, port)
+	if err != nil {
+		return err
+	}
+	c.httpProxy = p
+	return nil
+}
+
+// SetHTTPSProxy sets the forward proxy for HTTPS: the client asks it for a
+// tunnel with CONNECT (carrying Host and, with credentials, a
+// Proxy-Authorization: Basic field) and runs TLS inside it. host is read
+// as in SetHTTPProxy. It takes effect at the next ConnectToHost.
+func (c *Client) SetHTTPSProxy(host string, port int) error {
+	p, err := parseProxy(host, port)
+	if err != nil {
+		return err
+	}
+	c.httpsProxy = p
+	return nil
+}

@@ -1,0 +1,443 @@
+package h1
+
+import (
+	"io"
+	"strings"
+
+	"github.com/h1dev/h1/parser"
+)
+
+// Request sends a request for url with the given header lines ("Name:
+// value", as in Godot) and body, and returns at once; Poll sends it and
+// reads the head of the response (StatusRequesting, then StatusBody or
+// StatusConnected).
+//
+// url is an absolute path ("/index.html?q=1"), an absolute http(s) URL,
+// "*" for MethodOptions or "host:port" for MethodConnect. Unless the
+// headers carry them, the request gets Host (with the port when it is
+// not the default, an IPv6 address bracketed), User-Agent, Accept: */*
+// and Content-Length (also "0" for an empty POST, PUT or PATCH). A header
+// line with CR, LF or another control byte, or that is not "Name: value",
+// is refused with ErrInvalidParameter before anything is sent.
+//
+// A body of up to 16 KiB is copied; a larger one is written from body,
+// which must not change until the status leaves StatusRequesting. When the
+// previous response closed the connection, Request opens a new one first
+// (the status says StatusRequesting meanwhile).
+//
+// It returns ErrBusy while a request is in flight and ErrUnconfigured
+// when the client is not connected.
+func (c *Client) Request(method Method, url string, headers []string, body []byte) error {
+	if method >= methodCount || !checkURL(method, url) {
+		return ErrInvalidParameter
+	}
+	switch c.phase {
+	case phaseReady:
+	case phaseSend, phaseHead, phaseBody:
+		return ErrBusy
+	default:
+		return ErrUnconfigured
+	}
+	if err := c.encode(method, url, headers, body); err != nil {
+		return err
+	}
+	c.method = method
+	c.resetResponse()
+	c.retried = false
+	if c.reconnect {
+		c.reconnect, c.reused, c.queued = false, false, true
+		c.closeConn()
+		return c.dial()
+	}
+	c.to(phaseSend)
+	return nil
+}
+
+// RequestRaw is Godot's request_raw: Request with the body bytes sent as
+// they are. (Request takes bytes too; both names are kept for Godot's
+// users.) With a Transfer-Encoding header line the body is sent without a
+// Content-Length, framed by the caller.
+func (c *Client) RequestRaw(method Method, url string, headers []string, body []byte) error {
+	return c.Request(method, url, headers, body)
+}
+
+// encode writes the request head (and a small body) into wbuf.
+func (c *Client) encode(m Method, url string, headers []string, body []byte) error {
+	c.hbuf = c.hbuf[:0]
+	for _, h := range headers {
+		if i := strings.IndexByte(h, ':'); i <= 0 {
+			return newError(ErrInvalidParameter, "header line", errHeaderLine)
+		}
+		c.hbuf = append(c.hbuf, h...)
+	}
+	c.hdrs = c.hdrs[:0]
+	c.reqClose = false
+	hasTE := false
+	pos := 0
+	for _, h := range headers {
+		line := c.hbuf[pos : pos+len(h)]
+		pos += len(h)
+		i := strings.IndexByte(h, ':')
+		name, value := line[:i], trimOWS(line[i+1:])
+		c.hdrs = append(c.hdrs, parser.Header{Name: name, Value: value})
+		switch {
+		case equalFold(name, "connection"):
+			if hasToken(value, "close") {
+				c.reqClose = true
+			}
+		case equalFold(name, "transfer-encoding"):
+			hasTE = true
+		}
+	}
+	target := url
+	if c.via != nil {
+		if c.via.auth != nil {
+			c.hdrs = append(c.hdrs, parser.Header{Name: proxyAuthorization, Value: c.via.auth})
+		}
+		if url[0] == '/' {
+			// RFC 9112 §3.2.2: absolute-form to a proxy.
+			target = "http://" + joinHostPort(c.host, c.port) + url
+		}
+	}
+	cl := int64(len(body))
+	if len(body) == 0 || hasTE {
+		cl = -1
+	}
+	c.rq = parser.Request{
+		Method: m.String(), Target: target, Host: c.host, Port: c.port, TLS: c.tlsOpts != nil,
+		Headers: c.hdrs, ContentLength: cl,
+	}
+	if c.host == "" {
+		c.rq.Port = 0
+	}
+	wbuf, err := parser.AppendRequestHead(c.wbuf[:0], &c.rq)
+	if err != nil {
+		return newError(ErrInvalidParameter, "encode request", err)
+	}
+	c.body, c.woff, c.boff, c.sent = nil, 0, 0, false
+	if len(body) <= smallBody {
+		wbuf = append(wbuf, body...)
+	} else {
+		c.body = body
+	}
+	c.wbuf = wbuf
+	c.rq.Headers = nil
+	return nil
+}
+
+var (
+	proxyAuthorization = []byte("Proxy-Authorization")
+	errHeaderLine      = errorString("h1: header line is not \"Name: value\"")
+)
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+// stepSend writes the request, then reads the head.
+func (c *Client) stepSend(wait bool) error {
+	for {
+		done, err := c.write()
+		if err != nil {
+			return c.lost(err, opSend)
+		}
+		if done {
+			c.resetHead(c.method.String())
+			c.to(phaseHead)
+			c.justSent = true
+			return c.stepHead(wait)
+		}
+		if _, out := c.remaining(); out {
+			return c.fail(phaseConnError, newError(ErrConnection, opSend, errTimeout))
+		}
+		if !wait || c.waiter == nil {
+			return nil
+		}
+		wait = false
+		d, _ := c.remaining()
+		_ = c.waiter.WaitWritable(d)
+	}
+}
+
+// write sends what the connection takes now and reports whether the whole
+// request went out.
+func (c *Client) write() (bool, error) {
+	for c.woff < len(c.wbuf) {
+		n, err := c.peer.PutPartialData(c.wbuf[c.woff:])
+		c.woff += n
+		c.sent = c.sent || n > 0
+		if err != nil {
+			return false, err
+		}
+		if n == 0 {
+			return false, nil
+		}
+	}
+	for c.boff < len(c.body) {
+		n, err := c.peer.PutPartialData(c.body[c.boff:])
+		c.boff += n
+		if err != nil {
+			return false, err
+		}
+		if n == 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// stepHead reads the response head.
+func (c *Client) stepHead(wait bool) error {
+	skip := wait && c.justSent && c.waiter != nil
+	c.justSent = false
+	done, err := c.pumpHead(wait, skip)
+	switch {
+	case err == errTimeout:
+		return c.fail(phaseConnError, newError(ErrConnection, opHead, errTimeout))
+	case err != nil:
+		if _, ok := err.(*parser.ProtocolError); ok {
+			return c.fail(phaseConnError, newError(ErrBadResponse, opHead, err))
+		}
+		return c.lost(err, opHead)
+	case done:
+		c.startBody()
+	}
+	return nil
+}
+
+// lost handles a connection that ended or failed before the response
+// head. A kept-alive connection the server closed while idle fails this
+// way: when no byte of a response came back, the request is sent again
+// once on a new connection, if it is idempotent or was not sent at all.
+func (c *Client) lost(err error, op string) error {
+	if c.reused && c.ownHost && !c.retried && c.recvd == 0 && (c.method.idempotent() || !c.sent) {
+		c.retried, c.reused, c.queued = true, false, true
+		c.woff, c.boff, c.sent = 0, 0, false
+		c.resetResponse()
+		c.closeConn()
+		return c.dial()
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return c.fail(phaseConnError, newError(ErrConnection, op, err))
+}
+
+// resetHead prepares the read buffer and the head for a response to
+// method.
+func (c *Client) resetHead(method string) {
+	c.head.Reset()
+	c.head.Method = method
+	c.head.Options.MaxHeadSize = c.Limits.maxHead()
+	if n := c.Limits.maxHeaders(); n <= len(c.fields) {
+		c.head.Headers = c.fields[:0:n]
+	} else {
+		if cap(c.moreFields) < n {
+			c.moreFields = make([]parser.Header, 0, n)
+		}
+		c.head.Headers = c.moreFields[:0:n]
+	}
+	if c.rbuf == nil {
+		c.rbuf = make([]byte, initialHead+c.window())
+	}
+	c.rend, c.rpos, c.headLen, c.recvd = 0, 0, 0, 0
+}
+
+// resetResponse forgets the previous response.
+func (c *Client) resetResponse() {
+	c.hasResponse, c.headersDone = false, false
+	c.headerMap = nil
+	c.bodyLeft, c.bodyRead = 0, 0
+	c.framing = parser.FramingNone
+	c.rend, c.rpos, c.headLen, c.recvd = 0, 0, 0, 0
+	c.head.Status = 0
+}
+
+// pumpHead reads into rbuf and parses until a final head is whole,
+// skipping interim (1xx) responses. skip starts with the wait instead of
+// a read that would find nothing. It returns done once the head is
+// complete, or the read error, io.EOF, a *parser.ProtocolError or
+// errTimeout.
+func (c *Client) pumpHead(wait, skip bool) (bool, error) {
+	for {
+		if !skip {
+			if c.rend == len(c.rbuf) {
+				c.growHead()
+			}
+			room := len(c.rbuf) - c.rend
+			n, err := c.peer.GetPartialData(c.rbuf[c.rend:])
+			c.rend += n
+			c.recvd += n
+			if n > 0 {
+				done, perr := c.parseHead()
+				if perr != nil {
+					return false, perr
+				}
+				if done {
+					return true, nil
+				}
+			}
+			if err != nil {
+				return false, err
+			}
+			if n == room {
+				continue
+			}
+		}
+		skip = false
+		if _, out := c.remaining(); out {
+			return false, errTimeout
+		}
+		if !wait || c.waiter == nil {
+			return false, nil
+		}
+		wait = false
+		if err := c.waitReadable(); err != nil && err != errTimeout {
+			return false, err
+		}
+	}
+}
+
+// growHead makes room for a head longer than the buffer, up to the head
+// limit and a body window after it.
+func (c *Client) growHead() {
+	limit := c.Limits.maxHead() + 1 + c.window()
+	n := min(max(2*len(c.rbuf), initialHead+c.window()), limit)
+	if n <= len(c.rbuf) {
+		return
+	}
+	nb := make([]byte, n)
+	copy(nb, c.rbuf[:c.rend])
+	c.rbuf = nb
+}
+
+// parseHead parses the bytes received so far. Interim responses (1xx but
+// 101) are dropped and the parse goes on with the bytes after them.
+func (c *Client) parseHead() (bool, error) {
+	for {
+		n, err := parser.ParseResponseHead(c.rbuf[:c.rend], &c.head)
+		if err == parser.ErrNeedMore {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if c.head.Interim() {
+			c.rend = copy(c.rbuf, c.rbuf[n:c.rend])
+			method := c.head.Method
+			c.head.Reset()
+			c.head.Method = method
+			if c.rend == 0 {
+				return false, nil
+			}
+			continue
+		}
+		if len(c.rbuf)-n < c.window() {
+			// Keep the head in place and a whole window after it: move
+			// to a larger buffer and parse the head there again.
+			nb := make([]byte, n+c.window())
+			copy(nb, c.rbuf[:c.rend])
+			c.rbuf = nb
+			c.head.Reset()
+			if _, err := parser.ParseResponseHead(c.rbuf[:c.rend], &c.head); err != nil {
+				return false, err
+			}
+		}
+		c.headLen, c.rpos = n, n
+		return true, nil
+	}
+}
+
+// startBody reads the framing of a final head and moves to the body, or
+// past it when there is none.
+func (c *Client) startBody() {
+	c.hasResponse = true
+	c.framing = c.head.Framing
+	c.keepAlive = c.head.KeepAlive && !c.reqClose
+	c.bodyRead = 0
+	switch c.framing {
+	case parser.FramingNone:
+		c.bodyLeft = 0
+	case parser.FramingLength:
+		c.bodyLeft = c.head.ContentLength
+	case parser.FramingChunked:
+		c.bodyLeft = -1
+		c.chunked.Reset()
+		c.chunked.Trailers = c.trailers[:0]
+	default: // until close, or a tunnel: the bytes run until the end
+		c.bodyLeft = -1
+		c.keepAlive = false
+	}
+	if c.bodyLeft == 0 {
+		c.endBody()
+		return
+	}
+	c.to(phaseBody)
+}
+
+// endBody ends a response that was read to its end: the connection stays
+// for the next request when the server allows it, and is closed otherwise
+// (the next Request opens another).
+func (c *Client) endBody() {
+	c.reused = true
+	if c.keepAlive && c.rpos == c.rend {
+		c.to(phaseReady)
+		return
+	}
+	// Bytes after the response, or a server that closes: not reusable.
+	if !c.ownHost {
+		c.peer, c.waiter = nil, nil
+		c.to(phaseIdle)
+		return
+	}
+	c.closeConn()
+	c.reconnect = true
+	c.to(phaseReady)
+}
+
+// trimOWS removes leading and trailing SP and HTAB.
+func trimOWS(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// equalFold compares ASCII case-insensitively.
+func equalFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		x, y := b[i], s[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// hasToken reports whether the comma-separated list v holds tok (lower
+// case), in any case and spacing.
+func hasToken(v []byte, tok string) bool {
+	for len(v) > 0 {
+		i := 0
+		for i < len(v) && v[i] != ',' {
+			i++
+		}
+		if equalFold(trimOWS(v[:i]), tok) {
+			return true
+		}
+		if i == len(v) {
+			break
+		}
+		v = v[i+1:]
+	}
+	return false
+}
