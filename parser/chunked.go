@@ -54,10 +54,10 @@ type ChunkedDecoder struct {
 	Trailers []Header
 
 	state  chunkState
-	rem    int64 // data bytes left in the current chunk
-	excess int64 // overhead not paid for by data
-	off    int64 // bytes consumed so far, for error offsets
-	resume int   // where the trailer scan resumes, relative to the section
+	rem    int64    // data bytes left in the current chunk
+	excess int64    // overhead not paid for by data
+	off    int64    // bytes consumed so far, for error offsets
+	tscan  headScan // the trailer section's incremental check
 }
 
 // Reset prepares the decoder for a new body, keeping its limits and the
@@ -193,23 +193,17 @@ func (d *ChunkedDecoder) sizeLine(b []byte, base int) (int, error) {
 			return 0, d.err(KindLineTooLong, base+max)
 		}
 		// Report a bad byte early, before the line is whole.
+		if _, k, ok := hexSize(b); !ok {
+			return 0, d.err(KindChunkSizeOverflow, base+k)
+		}
 		if k := badSizePrefix(b); k >= 0 {
 			return 0, d.err(KindChunkSize, base+k)
 		}
 		return 0, ErrNeedMore
 	}
-	// chunk-size = 1*HEXDIG
-	var size uint64
-	k := 0
-	for ; k < p; k++ {
-		v := unhex(b[k])
-		if v > 15 {
-			break
-		}
-		if size > math.MaxInt64>>4 {
-			return 0, d.err(KindChunkSizeOverflow, base+k)
-		}
-		size = size<<4 | uint64(v)
+	size, k, ok := hexSize(b[:p])
+	if !ok {
+		return 0, d.err(KindChunkSizeOverflow, base+k)
 	}
 	if k == 0 {
 		switch {
@@ -220,11 +214,15 @@ func (d *ChunkedDecoder) sizeLine(b []byte, base int) (int, error) {
 		}
 		return 0, d.err(KindChunkSize, base)
 	}
-	if p == 0 || b[p-1] != '\r' {
-		return 0, d.err(KindBareLF, base+p)
+	line, crlf := b[:p], false
+	if p > 0 && b[p-1] == '\r' {
+		line, crlf = b[:p-1], true
 	}
-	if bad, kind := checkExtensions(b[:p-1], k); bad >= 0 {
+	if bad, kind := checkExtensions(line, k); bad >= 0 {
 		return 0, d.err(kind, base+bad)
+	}
+	if !crlf {
+		return 0, d.err(KindBareLF, base+p)
 	}
 	// Overhead: the line and the CRLF after the data, less what the data
 	// pays for.
@@ -244,6 +242,23 @@ func (d *ChunkedDecoder) sizeLine(b []byte, base int) (int, error) {
 		d.state = chunkData
 	}
 	return p + 1, nil
+}
+
+// hexSize parses chunk-size = 1*HEXDIG at the start of b. It returns the
+// value and the index after the digits, or false and the index of the digit
+// that overflows int64.
+func hexSize(b []byte) (size uint64, k int, ok bool) {
+	for ; k < len(b); k++ {
+		v := unhex(b[k])
+		if v > 15 {
+			break
+		}
+		if size > math.MaxInt64>>4 {
+			return 0, k, false
+		}
+		size = size<<4 | uint64(v)
+	}
+	return size, k, true
 }
 
 // badSizePrefix returns the index of the first byte of an incomplete
@@ -332,43 +347,52 @@ func unhex(c byte) byte {
 }
 
 // trailers parses trailer-section CRLF (RFC 9112 §7.1.2) at the start of b,
-// where b starts at src offset base, and returns its length.
+// where b starts at src offset base, and returns its length. The section
+// must fit in what is left of the overhead budget.
 func (d *ChunkedDecoder) trailers(b []byte, base int) (int, error) {
 	budget := d.maxOverhead() - d.excess
-	if d.resume > 0 && d.resume <= len(b) {
-		if end, resume := findHeadEnd(b, d.resume); end < 0 {
-			d.resume = resume
-			if int64(len(b)) > budget {
-				return 0, d.err(KindChunkOverhead, base)
-			}
-			return 0, ErrNeedMore
-		}
+	if budget < 0 {
+		budget = 0
 	}
+	b, over := cut(b, int(min(budget, int64(len(b))+1)))
 	opts := Options{AllowObsFold: d.AllowObsFold, RejectBareLF: true}
-	hs, n, err := parseFields(b, 0, d.Trailers[:0], &opts)
-	d.Trailers = hs
-	if err != nil {
-		if err == ErrNeedMore {
-			if int64(len(b)) > budget {
-				return 0, d.err(KindChunkOverhead, base)
-			}
-			d.resume = n - 1
-			if d.resume < 1 {
-				d.resume = 0
-			}
-			return 0, ErrNeedMore
-		}
-		pe := err.(*ProtocolError)
-		if pe.Kind != KindBareCR && pe.Kind != KindBareLF && pe.Kind != KindTooManyHeaders {
-			pe.Kind = KindTrailer
-		}
-		pe.Offset += d.off + int64(base)
-		return 0, pe
+	if err := d.tscan.check(b, over, d.Trailers, &opts, 0); err != nil {
+		return 0, d.trailerErr(err, base)
 	}
-	if int64(n) > budget {
-		return 0, d.err(KindChunkOverhead, base)
+	hs, n, nf, err := parseFields(b, 0, d.Trailers[:0], 0, false, &opts)
+	d.Trailers = hs
+	if err == ErrNeedMore {
+		d.tscan.resume, d.tscan.fields = n, nf
+		if n == 0 {
+			d.tscan.resume = 0
+		}
+		err = d.tscan.needMore(over, 0)
+	} else {
+		d.tscan.resume = 0
+	}
+	if err != nil {
+		return 0, d.trailerErr(err, base)
 	}
 	d.excess += int64(n)
-	d.resume = 0
 	return n, nil
+}
+
+// trailerErr turns an error from the field parser into the decoder's: a
+// limit error becomes KindChunkOverhead, other violations KindTrailer
+// (bare CR, bare LF and too many fields keep their kind), and offsets count
+// from the start of the body.
+func (d *ChunkedDecoder) trailerErr(err error, base int) error {
+	pe, ok := err.(*ProtocolError)
+	if !ok {
+		return err
+	}
+	switch pe.Kind {
+	case KindHeadTooLarge:
+		return d.err(KindChunkOverhead, base)
+	case KindBareCR, KindBareLF, KindTooManyHeaders:
+	default:
+		pe.Kind = KindTrailer
+	}
+	pe.Offset += d.off + int64(base)
+	return pe
 }

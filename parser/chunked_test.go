@@ -38,6 +38,10 @@ var chunkCases = []chunkCase{
 	{name: "size overflow", in: "8000000000000000\r\n", kind: KindChunkSizeOverflow, off: 15},
 	{name: "size overflow long", in: "fffffffffffffffff\r\n", kind: KindChunkSizeOverflow, off: 15},
 	{name: "size max ok", in: "7fffffffffffffff\r\nab", data: "ab", kind: KindNone}, // incomplete: checked separately
+	// Found by fuzzing: a bad byte before a bare LF is reported first, and
+	// an overflow before a bad byte, however the line arrives.
+	{name: "bad size char then bare LF", in: "5X\n0000000", kind: KindChunkSize, off: 1},
+	{name: "overflow then junk", in: "fffffffffffffffff0X\r\n", kind: KindChunkSizeOverflow, off: 15},
 	{name: "bare LF after size", in: "5\nhello\r\n0\r\n\r\n", kind: KindBareLF, off: 1},
 	{name: "bare CR after size", in: "5\rhello\r\n0\r\n\r\n", kind: KindBareCR, off: 1},
 	{name: "bare LF after data", in: "5\r\nhello\n0\r\n\r\n", kind: KindBareLF, off: 8},

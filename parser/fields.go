@@ -86,44 +86,6 @@ func scanValue(b []byte, j int) int {
 	}
 }
 
-// cleanValue reports whether b[s:e] holds only SP, VCHAR and obs-text: no
-// CTL (not even HTAB, which the exact path handles) and no DEL. It ORs the
-// tests of eight bytes at a time and branches once at the end.
-func cleanValue(b []byte, s, e int) bool {
-	var m uint64
-	n := e - s
-	for ; s+8 <= e; s += 8 {
-		x := binary.LittleEndian.Uint64(b[s:])
-		y := x ^ (lsb * 0x7f)
-		m |= (x-lsb*0x20)&^x | (y-lsb)&^y
-	}
-	if s < e {
-		var x uint64
-		switch {
-		case n >= 8:
-			// Overlap the last full word.
-			x = binary.LittleEndian.Uint64(b[e-8:])
-		case s+8 <= len(b):
-			// Read past e and ignore those bytes: borrows only move
-			// upward, so they cannot mark a byte below e.
-			x = binary.LittleEndian.Uint64(b[s:])
-			keep := uint64(1)<<(8*uint(e-s)) - 1
-			y := x ^ (lsb * 0x7f)
-			return (m|((x-lsb*0x20)&^x|(y-lsb)&^y)&keep)&msb == 0
-		default:
-			for ; s < e; s++ {
-				if c := b[s]; c < 0x20 || c == 0x7f {
-					return false
-				}
-			}
-			return m&msb == 0
-		}
-		y := x ^ (lsb * 0x7f)
-		m |= (x-lsb*0x20)&^x | (y-lsb)&^y
-	}
-	return m&msb == 0
-}
-
 // scanCTL returns the index of the first CTL (HTAB included) or DEL at or
 // after j, or len(b).
 func scanCTL(b []byte, j int) int {
@@ -247,42 +209,49 @@ func lineEnd(b []byte, j int, o *Options, bad Kind) (int, error) {
 // ends the section (RFC 9112 §5). It appends to hs up to its capacity and
 // returns the index just past the empty line. On ErrNeedMore the returned
 // index is the start of the line that was incomplete.
-func parseFields(b []byte, i int, hs []Header, o *Options) ([]Header, int, error) {
+//
+// n counts the fields before b[i] (their number limits the fields to
+// cap(hs)); the count after the section is returned. With dry set, fields
+// are checked and counted but not stored, and obs-fold leaves b alone: a
+// dry run validates lines as they arrive, before the one full parse.
+func parseFields(b []byte, i int, hs []Header, n int, dry bool, o *Options) ([]Header, int, int, error) {
 	valStart, valEnd := -1, -1 // raw value bounds of the last field, for obs-fold
 	for {
 		if i >= len(b) {
-			return hs, i, ErrNeedMore
+			return hs, i, n, ErrNeedMore
 		}
 		lineStart := i
 		switch c := b[i]; {
 		case c == '\r' || c == '\n':
 			end, err := lineEnd(b, i, o, KindHeaderName)
 			if err == ErrNeedMore {
-				return hs, lineStart, err
+				return hs, lineStart, n, err
 			}
-			return hs, end, err
+			return hs, end, n, err
 		case c == ' ' || c == '\t':
-			if valStart < 0 {
-				return hs, i, perr(KindLeadingWhitespace, i)
+			if n == 0 {
+				return hs, i, n, perr(KindLeadingWhitespace, i)
 			}
 			if !o.AllowObsFold {
-				return hs, i, perr(KindObsFold, i)
+				return hs, i, n, perr(KindObsFold, i)
 			}
 			j := scanValue(b, i)
 			next, err := lineEnd(b, j, o, KindHeaderValue)
 			if err != nil {
 				if err == ErrNeedMore {
-					return hs, lineStart, err
+					return hs, lineStart, n, err
 				}
-				return hs, i, err
+				return hs, i, n, err
 			}
 			// RFC 9112 §5.2: replace the fold (the previous line's end and
 			// this line's leading whitespace) with SP.
-			for k := valEnd; k < j && (k < i || isOWS(b[k])); k++ {
-				b[k] = ' '
+			if !dry && valStart >= 0 {
+				for k := valEnd; k < j && (k < i || isOWS(b[k])); k++ {
+					b[k] = ' '
+				}
+				valEnd = j
+				hs[len(hs)-1].Value = trimOWS(b[valStart:valEnd])
 			}
-			valEnd = j
-			hs[len(hs)-1].Value = trimOWS(b[valStart:valEnd])
 			i = next
 			continue
 		}
@@ -301,14 +270,17 @@ func parseFields(b []byte, i int, hs []Header, o *Options) ([]Header, int, error
 				for ve > vs && b[ve-1] == ' ' {
 					ve--
 				}
-				if len(hs) == cap(hs) {
-					return hs, i, perr(KindTooManyHeaders, i)
+				if n == cap(hs) {
+					return hs, i, n, perr(KindTooManyHeaders, i)
 				}
-				hs = hs[:len(hs)+1]
-				f := &hs[len(hs)-1]
-				f.Name = b[i:j]
-				f.Value = b[vs:ve]
-				valStart, valEnd = vs, e
+				n++
+				if !dry {
+					hs = hs[:len(hs)+1]
+					f := &hs[len(hs)-1]
+					f.Name = b[i:j]
+					f.Value = b[vs:ve]
+					valStart, valEnd = vs, e
+				}
 				i = e + 2
 				continue
 			}
@@ -319,20 +291,20 @@ func parseFields(b []byte, i int, hs []Header, o *Options) ([]Header, int, error
 			// Find the first byte that is not a tchar and say why.
 			j = scanToken(b, i)
 			if j >= len(b) {
-				return hs, lineStart, ErrNeedMore
+				return hs, lineStart, n, ErrNeedMore
 			}
 			if b[j] != ':' {
 				if isOWS(b[j]) && j > i {
-					return hs, i, perr(KindSpaceBeforeColon, j)
+					return hs, i, n, perr(KindSpaceBeforeColon, j)
 				}
 				if b[j] == '\r' || b[j] == '\n' {
 					// A line with no colon at all.
 					if _, err := lineEnd(b, j, o, KindHeaderName); err == ErrNeedMore {
-						return hs, lineStart, err
+						return hs, lineStart, n, err
 					}
 				}
 			}
-			return hs, i, perr(KindHeaderName, j)
+			return hs, i, n, perr(KindHeaderName, j)
 		}
 		name := b[i:j]
 		j++
@@ -348,25 +320,28 @@ func parseFields(b []byte, i int, hs []Header, o *Options) ([]Header, int, error
 			var err error
 			if next, err = lineEnd(b, j, o, KindHeaderValue); err != nil {
 				if err == ErrNeedMore {
-					return hs, lineStart, err
+					return hs, lineStart, n, err
 				}
-				return hs, i, err
+				return hs, i, n, err
 			}
 		}
-		if len(hs) == cap(hs) {
-			return hs, i, perr(KindTooManyHeaders, i)
+		if n == cap(hs) {
+			return hs, i, n, perr(KindTooManyHeaders, i)
 		}
+		n++
 		ve := j
 		for ve > vs && isOWS(b[ve-1]) {
 			ve--
 		}
 		// Fill the slot field by field: building a Header value first
 		// costs a store-forwarding stall per field line.
-		hs = hs[:len(hs)+1]
-		f := &hs[len(hs)-1]
-		f.Name = name
-		f.Value = b[vs:ve]
-		valStart, valEnd = vs, j
+		if !dry {
+			hs = hs[:len(hs)+1]
+			f := &hs[len(hs)-1]
+			f.Name = name
+			f.Value = b[vs:ve]
+			valStart, valEnd = vs, j
+		}
 		i = next
 	}
 }

@@ -1,36 +1,5 @@
 package parser
 
-import "bytes"
-
-// findHeadEnd looks for the empty line that ends a head, starting the
-// search at from. It returns the offset just past that line, or -1 and the
-// offset at which a later search, over a longer buffer, must resume.
-func findHeadEnd(b []byte, from int) (end, resume int) {
-	i := from
-	for {
-		j := bytes.IndexByte(b[i:], '\n')
-		if j < 0 {
-			return -1, len(b)
-		}
-		p := i + j
-		if p+1 >= len(b) {
-			return -1, p
-		}
-		switch b[p+1] {
-		case '\n':
-			return p + 2, 0
-		case '\r':
-			if p+2 >= len(b) {
-				return -1, p
-			}
-			if b[p+2] == '\n' {
-				return p + 3, 0
-			}
-		}
-		i = p + 1
-	}
-}
-
 // skipEmptyLines skips CRLF or LF lines before a start line (RFC 9112
 // §2.2: a recipient SHOULD ignore at least one empty line there).
 func skipEmptyLines(b []byte) int {
@@ -47,17 +16,23 @@ func skipEmptyLines(b []byte) int {
 }
 
 // headScan carries what an incomplete parse learned, so that feeding a
-// growing buffer costs time linear in its length.
+// growing buffer costs time linear in its length and gives the verdict the
+// whole buffer would have given at once.
+//
+// Once the start line is whole, each complete field line is checked once,
+// when it arrives (a dry run that stores nothing); the partial line at the
+// end is checked again on each call. When the section's empty line
+// arrives, one full parse produces the fields.
 type headScan struct {
-	// resume is where the search for the end of the head continues; zero
-	// means no earlier call saw this head.
-	resume int
+	resume int // start of the first field line not yet checked; 0: none checked
+	fields int // fields checked before resume
 }
 
-// begin decides whether b can hold a complete head. It returns ErrNeedMore
-// (or a limit error) when an earlier call already established that the
-// head is incomplete and the new bytes do not finish it.
-func (s *headScan) begin(b []byte, limit int) error {
+// check runs the dry run over the lines that arrived since the last call.
+// It returns nil when the section is now complete (a full parse follows),
+// ErrNeedMore, or the first violation. b is already cut at the limit;
+// over reports that the input went beyond it.
+func (s *headScan) check(b []byte, over bool, hs []Header, o *Options, limit int) error {
 	if s.resume == 0 {
 		return nil
 	}
@@ -66,36 +41,31 @@ func (s *headScan) begin(b []byte, limit int) error {
 		s.resume = 0
 		return nil
 	}
-	end, resume := findHeadEnd(b, s.resume)
-	if end < 0 {
-		s.resume = resume
-		if len(b) > limit {
-			s.resume = 0
-			return perr(KindHeadTooLarge, limit)
-		}
-		return ErrNeedMore
+	_, i, n, err := parseFields(b, s.resume, hs[:0], s.fields, true, o)
+	if err == ErrNeedMore {
+		s.resume, s.fields = i, n
+		return s.needMore(over, limit)
 	}
-	if end > limit {
-		s.resume = 0
-		return perr(KindHeadTooLarge, limit)
-	}
-	return nil
+	s.resume = 0
+	return err
 }
 
-// incomplete records an incomplete head whose last line starts at
-// lineStart and returns the error to report.
-func (s *headScan) incomplete(b []byte, lineStart, limit int) error {
-	if len(b) > limit {
+// needMore returns ErrNeedMore, or the limit error when the input already
+// holds more than the limit.
+func (s *headScan) needMore(over bool, limit int) error {
+	if over {
 		s.resume = 0
 		return perr(KindHeadTooLarge, limit)
 	}
-	// The end of the head cannot start before the line break that ends
-	// the last complete line.
-	s.resume = lineStart - 1
-	if s.resume < 1 {
-		s.resume = 1
-	}
 	return ErrNeedMore
+}
+
+// cut returns b cut at the limit and whether b went beyond it.
+func cut(b []byte, limit int) ([]byte, bool) {
+	if len(b) > limit {
+		return b[:limit], true
+	}
+	return b, false
 }
 
 // ResponseHead is a parsed status line and header section. Set Headers
@@ -154,27 +124,29 @@ func (h *ResponseHead) Reset() {
 // stopped. A head that breaks a rule returns a *ProtocolError.
 func ParseResponseHead(b []byte, h *ResponseHead) (n int, err error) {
 	limit := h.Options.maxHead()
-	if err := h.scan.begin(b, limit); err != nil {
+	b, over := cut(b, limit)
+	if err := h.scan.check(b, over, h.Headers, &h.Options, limit); err != nil {
 		return 0, err
 	}
 	i := skipEmptyLines(b)
 	if i == len(b)-1 && b[i] == '\r' {
-		return 0, h.scan.incomplete(b, i, limit)
+		return 0, h.scan.needMore(over, limit)
 	}
-	i, err = h.parseStatusLine(b, i)
-	if err == nil {
-		h.Headers, i, err = parseFields(b, i, h.Headers[:0], &h.Options)
-	}
-	if err != nil {
+	if i, err = h.parseStatusLine(b, i); err != nil {
 		if err == ErrNeedMore {
-			return 0, h.scan.incomplete(b, i, limit)
+			return 0, h.scan.needMore(over, limit)
 		}
-		h.scan.resume = 0
 		return 0, err
 	}
+	var nf int
+	h.Headers, i, nf, err = parseFields(b, i, h.Headers[:0], 0, false, &h.Options)
+	if err == ErrNeedMore {
+		h.scan.resume, h.scan.fields = i, nf
+		return 0, h.scan.needMore(over, limit)
+	}
 	h.scan.resume = 0
-	if i > limit {
-		return 0, perr(KindHeadTooLarge, limit)
+	if err != nil {
+		return 0, err
 	}
 	if err := h.frame(b); err != nil {
 		return 0, err
@@ -200,7 +172,7 @@ func (h *ResponseHead) parseStatusLine(b []byte, i int) (int, error) {
 				if k == j {
 					return i, perr(KindStartLine, k)
 				}
-				return i, perr(KindStatusCode, k)
+				return i, perr(KindStatusCode, j+1)
 			}
 		}
 		return i, ErrNeedMore

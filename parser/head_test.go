@@ -278,8 +278,9 @@ func TestParseResponseHeadGrowingIsLinear(t *testing.T) {
 		if h.scan.resume < last {
 			t.Fatalf("prefix %d: resume went back from %d to %d", k, last, h.scan.resume)
 		}
-		if k > 100 && h.scan.resume < k-2 {
-			t.Fatalf("prefix %d: resume = %d; the scan should restart near the end", k, h.scan.resume)
+		// Only the partial last line (38 bytes at most) is looked at again.
+		if k > 100 && h.scan.resume < k-39 {
+			t.Fatalf("prefix %d: resume = %d; the scan should restart at the last line", k, h.scan.resume)
 		}
 		last = h.scan.resume
 	}

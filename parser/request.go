@@ -50,27 +50,29 @@ func (h *RequestHead) Reset() {
 // carries exactly one Host field, and at most one in HTTP/1.0.
 func ParseRequestHead(b []byte, h *RequestHead) (n int, err error) {
 	limit := h.Options.maxHead()
-	if err := h.scan.begin(b, limit); err != nil {
+	b, over := cut(b, limit)
+	if err := h.scan.check(b, over, h.Headers, &h.Options, limit); err != nil {
 		return 0, err
 	}
 	i := skipEmptyLines(b)
 	if i == len(b)-1 && b[i] == '\r' {
-		return 0, h.scan.incomplete(b, i, limit)
+		return 0, h.scan.needMore(over, limit)
 	}
-	i, err = h.parseRequestLine(b, i)
-	if err == nil {
-		h.Headers, i, err = parseFields(b, i, h.Headers[:0], &h.Options)
-	}
-	if err != nil {
+	if i, err = h.parseRequestLine(b, i); err != nil {
 		if err == ErrNeedMore {
-			return 0, h.scan.incomplete(b, i, limit)
+			return 0, h.scan.needMore(over, limit)
 		}
-		h.scan.resume = 0
 		return 0, err
 	}
+	var nf int
+	h.Headers, i, nf, err = parseFields(b, i, h.Headers[:0], 0, false, &h.Options)
+	if err == ErrNeedMore {
+		h.scan.resume, h.scan.fields = i, nf
+		return 0, h.scan.needMore(over, limit)
+	}
 	h.scan.resume = 0
-	if i > limit {
-		return 0, perr(KindHeadTooLarge, limit)
+	if err != nil {
+		return 0, err
 	}
 	if err := h.frame(b, i); err != nil {
 		return 0, err
