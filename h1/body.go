@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"slices"
-	"time"
 
 	"github.com/h1dev/h1/parser"
 )
@@ -190,8 +189,4 @@ func (c *Client) readSome(p []byte) (int, error) {
 }
 
 // touch restarts the body's idle time limit after progress.
-func (c *Client) touch() {
-	if d := c.Limits.timeout(limitBodyIdle); d > 0 {
-		c.deadline = time.Now().Add(d)
-	}
-}
+func (c *Client) touch() { c.armed = false }

@@ -85,15 +85,6 @@ func (l *Limits) timeout(k limit) time.Duration {
 	return d
 }
 
-// deadline returns when a phase with limit k must end, or the zero time.
-func (l *Limits) deadline(k limit) time.Time {
-	d := l.timeout(k)
-	if d < 0 {
-		return time.Time{}
-	}
-	return time.Now().Add(d)
-}
-
 func (l *Limits) maxHeaders() int {
 	if l.MaxHeaders > 0 {
 		return l.MaxHeaders
@@ -124,6 +115,7 @@ type Client struct {
 	phase    phase
 	err      error     // why the client is in a terminal phase
 	deadline time.Time // when the current step runs out of time; zero: never
+	armed    bool      // deadline holds the current step's limit
 
 	// Settings, kept by Close.
 	blocking   bool
@@ -352,8 +344,17 @@ func (c *Client) ReadChunkSize() int {
 func (c *Client) window() int { return max(c.ReadChunkSize(), minWindow) }
 
 // remaining returns the time left in the current step (negative: no
-// limit) and whether it ran out.
+// limit) and whether it ran out. A step's limit starts the first time the
+// client asks, which is when the step has to wait for the network: the
+// steps that never wait cost no clock reading.
 func (c *Client) remaining() (time.Duration, bool) {
+	if !c.armed {
+		c.armed = true
+		c.deadline = time.Time{}
+		if d := c.Limits.timeout(phases[c.phase].limit); d >= 0 {
+			c.deadline = time.Now().Add(d)
+		}
+	}
 	if c.deadline.IsZero() {
 		return -1, false
 	}

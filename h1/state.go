@@ -181,7 +181,7 @@ func (c *Client) to(p phase) {
 		return
 	}
 	if l := phases[p].limit; l != phases[c.phase].limit || p == phaseIdle {
-		c.deadline = c.Limits.deadline(l)
+		c.armed = false // the new limit starts when the step first waits
 	}
 	c.phase = p
 }

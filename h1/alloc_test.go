@@ -1,0 +1,42 @@
+package h1
+
+import "testing"
+
+// TestRoundTripAllocs: a whole request/response cycle on a kept-alive
+// loopback connection (Request, Poll until the body, the body read into
+// the caller's buffer) allocates nothing once the buffers have grown.
+func TestRoundTripAllocs(t *testing.T) {
+	checkLeaks(t)
+	srv := fixedServer(t)
+	for _, blocking := range []bool{true, false} {
+		var c Client
+		c.SetBlockingMode(blocking)
+		connect(t, &c, srv.Port())
+		buf := make([]byte, 0, 4096)
+		cycle := func() {
+			if err := c.Request(MethodGet, "/", nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			for c.Status() == StatusRequesting {
+				if err := c.Poll(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out := buf[:0]
+			for c.Status() == StatusBody {
+				var err error
+				if out, err = c.ReadResponseBodyChunkInto(out); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if string(out) != "Hello, World!" {
+				t.Fatalf("body = %q", out)
+			}
+		}
+		cycle()
+		if n := testing.AllocsPerRun(200, cycle); n != 0 {
+			t.Errorf("blocking=%v: AllocsPerRun(request cycle) = %v; want 0", blocking, n)
+		}
+		c.Close()
+	}
+}
