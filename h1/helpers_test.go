@@ -2,9 +2,11 @@ package h1
 
 import (
 	"errors"
+	"io"
 	"net"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -194,4 +196,45 @@ func fetch(t testing.TB, c *Client, m Method, url string, headers []string, body
 		}
 	}
 	return out, c.Err()
+}
+
+// readRequest reads one request (head and a Content-Length body) from c.
+func readRequest(c net.Conn) (head string, body []byte, err error) {
+	head, err = readHead(c)
+	if err != nil {
+		return head, nil, err
+	}
+	for _, line := range strings.Split(head, "\r\n") {
+		name, value, ok := strings.Cut(line, ":")
+		if ok && strings.EqualFold(name, "content-length") {
+			n, _ := strconv.Atoi(strings.TrimSpace(value))
+			body = make([]byte, n)
+			_, err = io.ReadFull(c, body)
+			return head, body, err
+		}
+	}
+	return head, nil, nil
+}
+
+// scriptServer serves connections where respond writes the answer to
+// each request (n counts the requests over all connections); respond
+// returns false to close the connection.
+func scriptServer(t testing.TB, respond func(c net.Conn, n int, head string, body []byte) bool) *rawServer {
+	var mu sync.Mutex
+	count := 0
+	return newRawServer(t, func(c net.Conn) {
+		for {
+			head, body, err := readRequest(c)
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			n := count
+			count++
+			mu.Unlock()
+			if !respond(c, n, head, body) {
+				return
+			}
+		}
+	})
 }
