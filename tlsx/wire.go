@@ -129,19 +129,33 @@ func (w *wire) record(p []byte) {
 }
 
 // wait blocks until base has a byte or an end, or the deadline passes.
+// Without a Waiter it reads one byte the blocking way when there is no
+// deadline, and otherwise checks the base peer at growing intervals (1 ms
+// up to 20 ms) until the deadline: a base peer that cannot wait gets no
+// timeouts for free.
 func (w *wire) wait() error {
 	if w.waiter == nil {
-		// No way to wait with a limit: read one byte the blocking way.
-		if err := w.base.GetData(w.push[:]); err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				w.sawEOF = true
-				return nil
+		if w.deadline.IsZero() {
+			err := w.base.GetData(w.push[:])
+			if err == nil {
+				w.take(1, nil)
+			} else {
+				w.take(0, err)
 			}
-			w.err = err
 			return nil
 		}
-		w.pushed = true
-		return nil
+		for step := time.Millisecond; ; step = min(2*step, 20*time.Millisecond) {
+			n, err := w.base.GetPartialData(w.push[:])
+			if n > 0 || err != nil {
+				w.take(n, err)
+				return nil
+			}
+			left := time.Until(w.deadline)
+			if left <= 0 {
+				return errDeadline
+			}
+			time.Sleep(min(step, left))
+		}
 	}
 	timeout := time.Duration(-1)
 	if !w.deadline.IsZero() {
@@ -155,6 +169,18 @@ func (w *wire) wait() error {
 		return errDeadline
 	}
 	return err
+}
+
+// take records the outcome of reading n (0 or 1) bytes into push.
+func (w *wire) take(n int, err error) {
+	w.pushed = n > 0
+	switch {
+	case err == nil:
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		w.sawEOF = true
+	default:
+		w.err = err
+	}
 }
 
 func (w *wire) Write(p []byte) (int, error) {
