@@ -1,0 +1,298 @@
+package h1
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/h1dev/h1/tlsx"
+)
+
+// forwardProxy is a small forward proxy for the tests: CONNECT opens a
+// tunnel, and a request in absolute form is passed on to the origin it
+// names, with the rest of the connection spliced through. It records the
+// heads it received and, when auth is set, wants Proxy-Authorization to
+// be that value.
+type forwardProxy struct {
+	*rawServer
+	auth  string
+	mu    sync.Mutex
+	heads []string
+}
+
+func newForwardProxy(t *testing.T, auth string) *forwardProxy {
+	p := &forwardProxy{auth: auth}
+	p.rawServer = newRawServer(t, p.serve)
+	return p
+}
+
+func (p *forwardProxy) Heads() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.heads...)
+}
+
+func (p *forwardProxy) serve(c net.Conn) {
+	head, err := readHead(c)
+	if err != nil {
+		return
+	}
+	p.mu.Lock()
+	p.heads = append(p.heads, head)
+	p.mu.Unlock()
+	if p.auth != "" && !strings.Contains(head, "\r\nProxy-Authorization: "+p.auth+"\r\n") {
+		io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"t\"\r\nContent-Length: 0\r\n\r\n")
+		return
+	}
+	method, rest, _ := strings.Cut(head, " ")
+	target, _, _ := strings.Cut(rest, " ")
+	var addr string
+	if method == "CONNECT" {
+		addr = target
+	} else {
+		u, err := url.Parse(target)
+		if err != nil || u.Host == "" {
+			io.WriteString(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+			return
+		}
+		addr = u.Host
+	}
+	up, err := net.Dial("tcp", addr)
+	if err != nil {
+		io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+		return
+	}
+	defer up.Close()
+	if method == "CONNECT" {
+		io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
+	} else {
+		io.WriteString(up, head)
+	}
+	done := make(chan struct{})
+	go func() {
+		io.Copy(c, up)
+		c.Close()
+		close(done)
+	}()
+	io.Copy(up, c)
+	up.Close()
+	<-done
+}
+
+func TestHTTPSProxy(t *testing.T) {
+	pki := newPKI(t)
+	srv := tlsServer(t, pki, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "via tunnel %s", r.URL.Path)
+	}))
+	port := httptestPort(t, srv)
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("user:p@ss word"))
+	for _, tc := range []struct {
+		name, proxyHost, auth string
+	}{
+		{"no credentials", "127.0.0.1", ""},
+		{"credentials", "http://user:p%40ss%20word@127.0.0.1", auth},
+	} {
+		for _, blocking := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/blocking=%v", tc.name, blocking), func(t *testing.T) {
+				checkLeaks(t)
+				px := newForwardProxy(t, tc.auth)
+				var c Client
+				defer c.Close()
+				c.SetBlockingMode(blocking)
+				if err := c.SetHTTPSProxy(tc.proxyHost, px.Port()); err != nil {
+					t.Fatal(err)
+				}
+				if err := c.ConnectToHost("https://127.0.0.1", port, tlsx.Client(pki.roots, "")); err != nil {
+					t.Fatal(err)
+				}
+				run(t, &c, StatusConnecting, StatusResolving)
+				if c.Status() != StatusConnected {
+					t.Fatalf("status %v: %v", c.Status(), c.Err())
+				}
+				for i := 0; i < 3; i++ {
+					body, err := fetch(t, &c, MethodGet, "/x", nil, nil)
+					if err != nil || string(body) != "via tunnel /x" {
+						t.Fatalf("fetch = %q, %v", body, err)
+					}
+				}
+				heads := px.Heads()
+				if len(heads) != 1 {
+					t.Fatalf("proxy saw %d heads; want one CONNECT", len(heads))
+				}
+				want := fmt.Sprintf("CONNECT 127.0.0.1:%d HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n", port, port)
+				if !strings.HasPrefix(heads[0], want) {
+					t.Errorf("CONNECT head = %q; want it to start with %q", heads[0], want)
+				}
+				if tc.auth != "" && !strings.Contains(heads[0], "\r\nProxy-Authorization: "+tc.auth+"\r\n") {
+					t.Errorf("CONNECT head = %q; want Proxy-Authorization: %s", heads[0], tc.auth)
+				}
+			})
+		}
+	}
+	t.Run("refused", func(t *testing.T) {
+		checkLeaks(t)
+		px := newForwardProxy(t, auth)
+		var c Client
+		defer c.Close()
+		_ = c.SetHTTPSProxy("127.0.0.1", px.Port()) // no credentials: 407
+		if err := c.ConnectToHost("https://127.0.0.1", port, tlsx.Client(pki.roots, "")); err != nil {
+			t.Fatal(err)
+		}
+		run(t, &c, StatusConnecting, StatusResolving)
+		var pe *ProxyError
+		if c.Status() != StatusCantConnect || !errorsAs(c.Err(), &pe) || pe.Status != 407 {
+			t.Errorf("status %v err %v; want cant-connect with a 407 ProxyError", c.Status(), c.Err())
+		}
+	})
+}
+
+func TestHTTPProxy(t *testing.T) {
+	origin := scriptServer(t, func(c net.Conn, _ int, head string, _ []byte) bool {
+		line, _, _ := strings.Cut(head, "\r\n")
+		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(line), line)
+		return true
+	})
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("u:p"))
+	for _, blocking := range []bool{false, true} {
+		t.Run(fmt.Sprint("blocking=", blocking), func(t *testing.T) {
+			checkLeaks(t)
+			px := newForwardProxy(t, auth)
+			var c Client
+			defer c.Close()
+			c.SetBlockingMode(blocking)
+			if err := c.SetHTTPProxy("u:p@127.0.0.1", px.Port()); err != nil {
+				t.Fatal(err)
+			}
+			connect(t, &c, origin.Port())
+			for i := 0; i < 2; i++ {
+				body, err := fetch(t, &c, MethodGet, "/path?q=1", nil, nil)
+				want := fmt.Sprintf("GET http://127.0.0.1:%d/path?q=1 HTTP/1.1", origin.Port())
+				if err != nil || string(body) != want {
+					t.Fatalf("origin saw %q (%v); want %q", body, err, want)
+				}
+			}
+			if h := px.Heads(); len(h) != 1 || !strings.Contains(h[0], "\r\nProxy-Authorization: "+auth+"\r\n") {
+				t.Errorf("proxy heads = %q", h)
+			}
+		})
+	}
+	// Unsetting the proxy goes direct again.
+	var c Client
+	defer c.Close()
+	_ = c.SetHTTPProxy("127.0.0.1", 1)
+	_ = c.SetHTTPProxy("", -1)
+	connect(t, &c, origin.Port())
+	if body, err := fetch(t, &c, MethodGet, "/d", nil, nil); err != nil || string(body) != "GET /d HTTP/1.1" {
+		t.Errorf("direct = %q, %v", body, err)
+	}
+}
+
+// startTinyproxy runs tinyproxy on a free loopback port with a
+// configuration in a temp dir that asks for user:secret, and stops it when
+// the test ends. It skips the test when tinyproxy is not installed.
+func startTinyproxy(t *testing.T) int {
+	bin, err := exec.LookPath("tinyproxy")
+	if err != nil {
+		if _, err := os.Stat("/usr/bin/tinyproxy"); err != nil {
+			t.Skip("tinyproxy is not installed (Debian package tinyproxy)")
+		}
+		bin = "/usr/bin/tinyproxy"
+	}
+	dir := t.TempDir()
+	port := freePort(t)
+	conf := fmt.Sprintf(`Port %d
+Listen 127.0.0.1
+Timeout 30
+MaxClients 16
+Allow 127.0.0.1
+BasicAuth user secret
+DisableViaHeader Yes
+LogLevel Warning
+LogFile "%s/tinyproxy.log"
+PidFile "%s/tinyproxy.pid"
+`, port, dir, dir)
+	if os.Geteuid() == 0 {
+		conf += "User root\nGroup root\n"
+	}
+	path := filepath.Join(dir, "tinyproxy.conf")
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-d", "-c", path)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			log, _ := os.ReadFile(filepath.Join(dir, "tinyproxy.log"))
+			t.Logf("tinyproxy output:\n%s\n%s", out.String(), log)
+		}
+	})
+	waitListening(t, port)
+	return port
+}
+
+// TestTinyproxy runs both proxy modes through tinyproxy: absolute-form
+// requests for plain HTTP and a CONNECT tunnel for HTTPS, with Basic
+// credentials from the proxy URL.
+func TestTinyproxy(t *testing.T) {
+	pport := startTinyproxy(t)
+	pki := newPKI(t)
+	tlsSrv := tlsServer(t, pki, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "tls %s", r.URL.Path)
+	}))
+	plain := scriptServer(t, func(c net.Conn, _ int, head string, _ []byte) bool {
+		line, _, _ := strings.Cut(head, "\r\n")
+		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(line), line)
+		return true
+	})
+	for _, blocking := range []bool{false, true} {
+		t.Run(fmt.Sprint("blocking=", blocking), func(t *testing.T) {
+			checkLeaks(t)
+			var c Client
+			defer c.Close()
+			c.SetBlockingMode(blocking)
+			_ = c.SetHTTPProxy("http://user:secret@127.0.0.1", pport)
+			_ = c.SetHTTPSProxy("http://user:secret@127.0.0.1", pport)
+			connect(t, &c, plain.Port())
+			for i := 0; i < 2; i++ {
+				body, err := fetch(t, &c, MethodGet, "/p", nil, nil)
+				if err != nil || string(body) != "GET /p HTTP/1.1" {
+					t.Fatalf("through tinyproxy: %q, %v", body, err)
+				}
+			}
+			if err := c.ConnectToHost("https://127.0.0.1", httptestPort(t, tlsSrv), tlsx.Client(pki.roots, "")); err != nil {
+				t.Fatal(err)
+			}
+			run(t, &c, StatusConnecting, StatusResolving)
+			for i := 0; i < 2; i++ {
+				body, err := fetch(t, &c, MethodGet, "/s", nil, nil)
+				if err != nil || string(body) != "tls /s" {
+					t.Fatalf("tunnel through tinyproxy: %q, %v (status %v)", body, err, c.Status())
+				}
+			}
+			// Wrong credentials: the proxy refuses the tunnel.
+			_ = c.SetHTTPSProxy("http://user:wrong@127.0.0.1", pport)
+			_ = c.ConnectToHost("https://127.0.0.1", httptestPort(t, tlsSrv), tlsx.Client(pki.roots, ""))
+			run(t, &c, StatusConnecting, StatusResolving)
+			var pe *ProxyError
+			// tinyproxy answers 401 where RFC 9110 §15.5.8 says 407.
+			if c.Status() != StatusCantConnect || !errorsAs(c.Err(), &pe) || pe.Status != 407 && pe.Status != 401 {
+				t.Errorf("wrong credentials: status %v err %v; want a 401 or 407 ProxyError", c.Status(), c.Err())
+			}
+		})
+	}
+}
