@@ -183,6 +183,7 @@ func fetch(t testing.TB, c *Client, m Method, url string, headers []string, body
 	var out []byte
 	end := time.Now().Add(20 * time.Second)
 	for c.Status() == StatusBody {
+		n := len(out)
 		var err error
 		out, err = c.ReadResponseBodyChunkInto(out)
 		if err != nil {
@@ -191,7 +192,7 @@ func fetch(t testing.TB, c *Client, m Method, url string, headers []string, body
 		if time.Now().After(end) {
 			t.Fatal("body read stuck")
 		}
-		if !c.IsBlockingModeEnabled() {
+		if len(out) == n && !c.IsBlockingModeEnabled() {
 			time.Sleep(50 * time.Microsecond)
 		}
 	}
