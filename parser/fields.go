@@ -295,7 +295,15 @@ func parseFields(b []byte, i int, hs []Header, n int, dry bool, o *Options) ([]H
 			}
 			if b[j] != ':' {
 				if isOWS(b[j]) && j > i {
-					return hs, i, n, perr(KindSpaceBeforeColon, j)
+					// Whitespace then a colon is the RFC 9112 §5.1 case;
+					// whitespace inside a name is just a bad name.
+					k := skipOWS(b, j)
+					if k >= len(b) {
+						return hs, lineStart, n, ErrNeedMore
+					}
+					if b[k] == ':' {
+						return hs, i, n, perr(KindSpaceBeforeColon, j)
+					}
 				}
 				if b[j] == '\r' || b[j] == '\n' {
 					// A line with no colon at all.

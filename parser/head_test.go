@@ -72,6 +72,7 @@ var respCases = []respCase{
 		headers: []hdr{{"A", "caf\xc3\xa9\xff"}, {"Content-Length", "0"}}, framing: FramingLength, length: 0, keep: true},
 	{name: "space before colon", in: "HTTP/1.1 200 OK\r\nContent-Length : 0\r\n\r\n", kind: KindSpaceBeforeColon, off: 31},
 	{name: "tab before colon", in: "HTTP/1.1 200 OK\r\nA\t: 0\r\n\r\n", kind: KindSpaceBeforeColon, off: 18},
+	{name: "space inside name", in: "HTTP/1.1 200 OK\r\nA B: x\r\n\r\n", kind: KindHeaderName, off: 18},
 	{name: "empty name", in: "HTTP/1.1 200 OK\r\n: x\r\n\r\n", kind: KindHeaderName, off: 17},
 	{name: "no colon", in: "HTTP/1.1 200 OK\r\nfoo\r\n\r\n", kind: KindHeaderName, off: 20},
 	{name: "bad name char", in: "HTTP/1.1 200 OK\r\nA(b): x\r\n\r\n", kind: KindHeaderName, off: 18},
