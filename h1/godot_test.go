@@ -94,10 +94,10 @@ func TestInterimResponsesSkipped(t *testing.T) {
 func TestConnectionCloseReconnects(t *testing.T) {
 	checkLeaks(t)
 	answers := []string{
-		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na",                                 // keep-alive
+		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na",                                     // keep-alive
 		"HTTP/1.1 200 OK\r\nconnection:   KEEP-ALIVE , CLOSE\r\nContent-Length: 1\r\n\r\nb", // close, odd spelling
-		"HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nc",                                 // 1.0: close by default
-		"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nd",       // 1.0 keep-alive
+		"HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nc",                                     // 1.0: close by default
+		"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nd",           // 1.0 keep-alive
 		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\ne",
 		"HTTP/1.1 200 OK\r\nCONNECTION: Close\r\nContent-Length: 1\r\n\r\nf",
 		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\ng",
