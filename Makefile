@@ -11,12 +11,10 @@ BENCHSTAT_VERSION   := v0.0.0-20260908200009-22c9c6c9d4da
 FUZZTIME  ?= 30s
 TESTFUZZTIME ?= 3s
 BENCHCOUNT ?= 6
-# Debian packages the tests talk to as real peers.
-DEBS      := nginx openssl
 
 export PATH := $(BIN):$(PATH)
 
-.PHONY: all build test test-go test-fuzz vet lint bench fuzz deps tools clean
+.PHONY: all build test test-go test-fuzz vet lint bench fuzz deps debs tools clean
 
 all: build
 
@@ -31,15 +29,23 @@ $(BIN)/benchstat:
 
 tools: $(BIN)/staticcheck $(BIN)/benchstat
 
-# deps installs the third-party servers the tests run against, once.
+# deps installs the third-party peers the tests run against, once: nginx
+# (HTTP and TLS server), openssl (s_server) and tinyproxy (forward proxy).
 deps:
+	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx openssl:/usr/bin/openssl tinyproxy:/usr/bin/tinyproxy"
+
+# debs installs each package:binary pair of DEBS_WANTED whose binary is
+# missing.
+debs:
 	@missing=""; \
-	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
-	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	for pair in $(DEBS_WANTED); do \
+		pkg=$${pair%%:*}; bin=$${pair#*:}; \
+		[ -x "$$bin" ] || missing="$$missing $$pkg"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 vet:
