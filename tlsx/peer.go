@@ -386,8 +386,10 @@ func (p *Peer) GetData(b []byte) error {
 			return err
 		}
 		if k < len(b) && n == 0 {
-			if err := p.WaitReadable(-1); err != nil {
-				return err
+			// GetPartialData found no whole record: wait for the base
+			// peer, then decrypt straight into b.
+			if err := p.waitBase(time.Time{}); err != nil {
+				return p.fail(sessionError(p.host, err, err))
 			}
 		}
 	}
@@ -418,9 +420,14 @@ func (p *Peer) PutPartialData(b []byte) (int, error) {
 	if room <= 0 || len(b) == 0 {
 		return 0, nil
 	}
+	p.w.hold = true
 	n, err := p.uc.Write(b[:min(len(b), room)])
+	p.w.hold = false
 	if err != nil {
 		return n, p.fail(sessionError(p.host, err, p.w.err))
+	}
+	if err := p.w.flush(); err != nil {
+		return n, p.fail(sessionError(p.host, err, err))
 	}
 	return n, nil
 }
@@ -438,7 +445,10 @@ func (p *Peer) PutData(b []byte) error {
 	}
 	for len(b) > 0 {
 		chunk := b[:min(len(b), writeChunk)]
-		if _, err := p.uc.Write(chunk); err != nil {
+		p.w.hold = true
+		_, err := p.uc.Write(chunk)
+		p.w.hold = false
+		if err != nil {
 			return p.fail(sessionError(p.host, err, p.w.err))
 		}
 		b = b[len(chunk):]

@@ -25,13 +25,15 @@ import (
 //     as temporary, keeping any partial record.
 //
 // Writes never wait: they append to out and send what the base peer takes
-// now. The Peer sends the rest (flush, drain).
+// now (or nothing while hold is set, so that the records of one call leave
+// in one write). The Peer sends the rest (flush, drain).
 type wire struct {
 	base   streampeer.StreamPeer
 	waiter streampeer.Waiter // nil when base cannot wait
 
 	yield    func(struct{}) bool
 	block    bool
+	hold     bool      // writes only append; the caller flushes once
 	deadline time.Time // for block; zero means none
 
 	out    []byte // ciphertext not yet taken by base: out[outOff:]
@@ -191,8 +193,10 @@ func (w *wire) Write(p []byte) (int, error) {
 		return 0, w.err
 	}
 	w.out = append(w.out, p...)
-	if err := w.flush(); err != nil {
-		return 0, err
+	if !w.hold {
+		if err := w.flush(); err != nil {
+			return 0, err
+		}
 	}
 	return len(p), nil
 }
