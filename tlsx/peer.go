@@ -78,35 +78,7 @@ func (p *Peer) Connect(base streampeer.StreamPeer, host string, opts *Options) e
 		return &Error{Kind: ErrHandshake, Host: name, Err: errBadHello}
 	}
 
-	cfg := &utls.Config{
-		ServerName: name,
-		RootCAs:    opts.Roots,
-		MinVersion: utls.VersionTLS12,
-		MaxVersion: utls.VersionTLS12,
-		NextProtos: []string{"http/1.1"},
-	}
-	switch {
-	case opts.Unsafe && opts.Roots == nil:
-		cfg.InsecureSkipVerify = true
-	case opts.Unsafe:
-		cfg.InsecureServerNameToVerify = "*" // the chain, not the name
-	case opts.CommonNameOverride != "":
-		cfg.InsecureServerNameToVerify = opts.CommonNameOverride
-	}
-	if opts.Sessions != nil {
-		cfg.ClientSessionCache = opts.Sessions.partition(opts)
-	} else {
-		cfg.SessionTicketsDisabled = true
-	}
-	if len(opts.Pins) > 0 {
-		pins := slices.Clone(opts.Pins)
-		cfg.VerifyConnection = func(cs utls.ConnectionState) error {
-			if checkPins(pins, cs) {
-				return nil
-			}
-			return &Error{Kind: ErrPinMismatch, Host: name, Err: &pinMismatch{certs: cs.PeerCertificates}}
-		}
-	}
+	cfg := opts.config(name)
 
 	p.reset()
 	p.w.reset(base)
@@ -115,7 +87,7 @@ func (p *Peer) Connect(base streampeer.StreamPeer, host string, opts *Options) e
 	if opts.Hello == HelloChrome {
 		hello = utls.HelloCustom
 	}
-	p.uc = utls.UClient(&p.w, cfg, hello)
+	p.uc = utls.UClient(&p.w, cfg, hello) // cfg is this connection's own
 	if opts.Hello == HelloChrome {
 		spec, err := chromeSpec()
 		if err == nil {
@@ -134,6 +106,41 @@ func (p *Peer) Connect(base streampeer.StreamPeer, host string, opts *Options) e
 	}
 	p.status = StatusHandshaking
 	return nil
+}
+
+// config returns a fresh uTLS configuration for a connection to name.
+// uTLS writes into the configuration it is given, so none is shared.
+func (o *Options) config(name string) *utls.Config {
+	cfg := &utls.Config{
+		ServerName: name,
+		RootCAs:    o.Roots,
+		MinVersion: utls.VersionTLS12,
+		MaxVersion: utls.VersionTLS12,
+		NextProtos: []string{"http/1.1"},
+	}
+	switch {
+	case o.Unsafe && o.Roots == nil:
+		cfg.InsecureSkipVerify = true
+	case o.Unsafe:
+		cfg.InsecureServerNameToVerify = "*" // the chain, not the name
+	case o.CommonNameOverride != "":
+		cfg.InsecureServerNameToVerify = o.CommonNameOverride
+	}
+	if o.Sessions != nil {
+		cfg.ClientSessionCache = o.Sessions.partition(o)
+	} else {
+		cfg.SessionTicketsDisabled = true
+	}
+	if len(o.Pins) > 0 {
+		pins := slices.Clone(o.Pins)
+		cfg.VerifyConnection = func(cs utls.ConnectionState) error {
+			if checkPins(pins, cs) {
+				return nil
+			}
+			return &Error{Kind: ErrPinMismatch, Host: name, Err: &pinMismatch{certs: cs.PeerCertificates}}
+		}
+	}
+	return cfg
 }
 
 var (

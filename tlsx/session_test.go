@@ -78,18 +78,6 @@ func TestResumption(t *testing.T) {
 	}
 }
 
-// A pin that stops matching fails the next handshake even though a
-// session for the host is cached.
-func TestResumptionRechecksPins(t *testing.T) {
-	f := certs(t)
-	srv := startGoServer(t, serverConfig(f.good), echo)
-	opts := tlsx.Client(f.ca.roots, "")
-	mustConnect(t, srv.port, "localhost", opts).Close()
-	opts.Pins = []tlsx.Pin{tlsx.PinOf(f.otherCA.cert)}
-	_, err := connect(t, srv.port, "localhost", opts)
-	wantErr(t, err, tlsx.ErrPinMismatch)
-}
-
 func TestCloseNotifyIsEOF(t *testing.T) {
 	f := certs(t)
 	srv := startGoServer(t, serverConfig(f.good), func(tc *tls.Conn) {
