@@ -137,6 +137,7 @@ type Client struct {
 	tlsActive bool
 	peer      streampeer.StreamPeer // what requests travel over
 	waiter    streampeer.Waiter     // peer as a Waiter, or nil
+	watch     watchdog              // limits the waits on tcp
 
 	// The request.
 	method   Method
@@ -285,6 +286,7 @@ func (c *Client) Connection() streampeer.StreamPeer { return c.peer }
 // error; the status is StatusDisconnected. Settings (blocking mode, read
 // chunk size, proxies, Limits) stay. It always returns nil.
 func (c *Client) Close() error {
+	c.watch.stop()
 	c.closeConn()
 	c.peer, c.waiter = nil, nil
 	c.host, c.port, c.tlsOpts, c.tunnel, c.via = "", 0, nil, nil, nil
@@ -366,11 +368,32 @@ func (c *Client) remaining() (time.Duration, bool) {
 // within the current step's time. It returns errTimeout when the time ran
 // out.
 func (c *Client) waitReadable() error {
+	return c.wait(false)
+}
+
+// wait waits once for the connection to be readable (or writable), within
+// the current step's time; errTimeout when the time ran out. On the
+// client's own TCP peer the watchdog keeps the limit, so that a wait arms
+// no timer of its own.
+func (c *Client) wait(write bool) error {
 	d, out := c.remaining()
 	if out {
 		return errTimeout
 	}
-	err := c.waiter.WaitReadable(d)
+	var err error
+	if c.waiter == streampeer.Waiter(&c.tcp) && d > 0 {
+		c.watch.arm(c.deadline, &c.tcp)
+		if write {
+			err = c.tcp.WaitWritable(-1)
+		} else {
+			err = c.tcp.WaitReadable(-1)
+		}
+		c.watch.disarm()
+	} else if write {
+		err = c.waiter.WaitWritable(d)
+	} else {
+		err = c.waiter.WaitReadable(d)
+	}
 	if errors.Is(err, streampeer.ErrTimeout) {
 		return errTimeout
 	}

@@ -154,8 +154,7 @@ func (c *Client) stepSend(wait bool) error {
 			return nil
 		}
 		wait = false
-		d, _ := c.remaining()
-		_ = c.waiter.WaitWritable(d)
+		_ = c.wait(true)
 	}
 }
 
