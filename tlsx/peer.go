@@ -60,6 +60,9 @@ type Peer struct {
 // Connect does no I/O: Poll or Handshake runs the handshake, and the
 // whole verbs (GetData, PutData) finish it first when it is still under
 // way. The status becomes StatusHandshaking.
+//
+// A Peer that is disconnected or in an error status may Connect again; the
+// previous base peer is then left as it is (Close closes it).
 func (p *Peer) Connect(base streampeer.StreamPeer, host string, opts *Options) error {
 	if p.status == StatusHandshaking || p.status == StatusConnected {
 		return ErrInUse
@@ -214,10 +217,12 @@ func (p *Peer) Poll() error {
 }
 
 // Handshake finishes the handshake, waiting on the base peer (its Waiter,
-// or a blocking one-byte read when it has none, which no timeout can
-// cut short) for at most timeout (negative: no limit beyond the Options'
-// HandshakeTimeout). It returns nil once connected, and the handshake's
-// error otherwise; the status says which.
+// or the base peer's blocking verbs when it has none) for at most timeout
+// (negative: no limit beyond the Options' HandshakeTimeout). When the time
+// runs out the handshake fails with ErrHandshakeTimeout, since a uTLS
+// handshake cannot be taken up again; to do other work while it runs, use
+// Poll. It returns nil once connected, and the handshake's error
+// otherwise; the status says which.
 //
 // Called before any Poll, it runs the handshake on the caller's goroutine
 // and starts none.
@@ -543,14 +548,16 @@ func (p *Peer) await(timeout time.Duration, write bool) error {
 }
 
 // Close ends the session: it stops a handshake under way (joining its
-// coroutine), sends close_notify if the session is connected (without
-// waiting for the base peer to take it), and closes the base peer if that
+// coroutine), sends close_notify if the session was established and did
+// not fail (without waiting for the base peer to take it), and closes the base peer if that
 // has a Close method. The status becomes StatusDisconnected and the verbs
 // return ErrClosed until the next Connect.
 func (p *Peer) Close() error {
 	p.stopHandshake()
-	if p.uc != nil && p.status == StatusConnected {
-		p.uc.Close() // close_notify, best effort; closes the wire
+	if p.uc != nil && p.state.Version != 0 && !p.status.failed() {
+		// Connected, or the server's close_notify came: send ours, best
+		// effort. This closes the wire too.
+		p.uc.Close()
 	}
 	p.w.closed = true
 	var err error
