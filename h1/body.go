@@ -79,7 +79,7 @@ func (c *Client) readPlain(dst []byte, want int) ([]byte, error) {
 		c.rpos += n
 		c.touch()
 	} else {
-		n, err = c.readSome(out)
+		n, _, err = c.readSome(out, c.blocking)
 	}
 	dst = dst[:len(dst)+n]
 	c.bodyRead += int64(n)
@@ -112,6 +112,7 @@ func (c *Client) readChunked(dst []byte, want int) ([]byte, error) {
 	dst = room(dst, want)
 	out := dst[len(dst) : len(dst)+want]
 	o := 0
+	wait := c.blocking // one wait per call at most
 	for {
 		nd, ns, err := c.chunked.Decode(out[o:], c.rbuf[c.rpos:c.rend])
 		c.rpos += ns
@@ -142,7 +143,8 @@ func (c *Client) readChunked(dst []byte, want int) ([]byte, error) {
 		if c.rend == len(c.rbuf) {
 			return dst, c.fail(phaseConnError, newError(ErrBadResponse, opBody, errWindow))
 		}
-		n, err := c.readSome(c.rbuf[c.rend:])
+		n, waited, err := c.readSome(c.rbuf[c.rend:], wait)
+		wait = wait && !waited
 		c.rend += n
 		switch {
 		case err == errTimeout:
@@ -159,33 +161,34 @@ func (c *Client) readChunked(dst []byte, want int) ([]byte, error) {
 
 var errWindow = errorString("h1: chunk framing larger than the read window")
 
-// readSome reads what the connection has into p; in blocking mode it waits
-// once first when nothing has arrived. It returns errTimeout when the body
-// stalled for longer than its limit.
-func (c *Client) readSome(p []byte) (int, error) {
+// readSome reads what the connection has into p; when wait is set (in
+// blocking mode) it waits once first if nothing has arrived. It reports
+// whether it waited, and errTimeout when the body stalled for longer than
+// its limit.
+func (c *Client) readSome(p []byte, wait bool) (int, bool, error) {
 	n, err := c.peer.GetPartialData(p)
 	if n > 0 || err != nil {
 		c.touch()
-		return n, err
+		return n, false, err
 	}
 	if _, out := c.remaining(); out {
-		return 0, errTimeout
+		return 0, false, errTimeout
 	}
-	if !c.blocking || c.waiter == nil {
-		return 0, nil
+	if !wait || c.waiter == nil {
+		return 0, false, nil
 	}
 	if err := c.waitReadable(); err != nil {
-		return 0, err
+		return 0, true, err
 	}
 	n, err = c.peer.GetPartialData(p)
 	if n > 0 || err != nil {
 		c.touch()
-		return n, err
+		return n, true, err
 	}
 	if _, out := c.remaining(); out {
-		return 0, errTimeout
+		return 0, true, errTimeout
 	}
-	return 0, nil
+	return 0, true, nil
 }
 
 // touch restarts the body's idle time limit after progress.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/h1dev/h1/parser"
 	"golang.org/x/sys/unix"
 )
 
@@ -266,3 +267,5 @@ func waitListening(t testing.TB, port int) {
 	}
 	t.Fatalf("nothing listens on port %d", port)
 }
+
+func userAgent() string { return parser.DefaultUserAgent }

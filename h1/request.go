@@ -134,7 +134,8 @@ type errorString string
 
 func (e errorString) Error() string { return string(e) }
 
-// stepSend writes the request, then reads the head.
+// stepSend writes the request, then reads the head. Of the two, only one
+// may wait.
 func (c *Client) stepSend(wait bool) error {
 	for {
 		done, err := c.write()
