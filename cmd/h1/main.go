@@ -3,6 +3,7 @@
 //	h1 demo                      walk through the engine on loopback servers
 //	h1 parse [--method M]        parse one raw response from stdin, print JSON
 //	h1 encode                    encode one request from JSON on stdin
+//	h1 bench [--json]            benchmark the engine beside net/http and fasthttp
 //
 // Exit status: 0 on success, 1 on a usage error or a refused input.
 package main
@@ -19,6 +20,7 @@ commands:
   demo      start loopback servers and walk through what the engine does
   parse     read one raw HTTP/1.1 response on stdin, print a JSON verdict
   encode    read a JSON request on stdin, print the exact wire bytes as JSON
+  bench     run the benchmark suite beside net/http and fasthttp, print ratios
 `
 
 // Exit codes shared by the subcommands (curl's where curl has one).
@@ -43,6 +45,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runEncode(args[1:], stdin, stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "bench":
+		return runBench(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

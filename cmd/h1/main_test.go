@@ -241,3 +241,34 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+func TestBenchJSON(t *testing.T) {
+	cmd := exec.Command(h1Bin, "bench", "--json", "--filter", "^(request/write|head/small)$", "--benchtime", "20x")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("h1 bench: %v", err)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(out, &rows); err != nil {
+		t.Fatalf("not JSON: %v: %s", err, out)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("rows = %d; want 2: %s", len(rows), out)
+	}
+	for _, r := range rows {
+		for _, k := range []string{"name", "h1_ns", "nethttp_ns", "fasthttp_ns", "floor_ns", "h1_allocs"} {
+			if _, ok := r[k]; !ok {
+				t.Fatalf("row lacks %q: %v", k, r)
+			}
+		}
+		if r["h1_ns"].(float64) <= 0 || r["nethttp_ns"].(float64) <= 0 {
+			t.Fatalf("row without timings: %v", r)
+		}
+		if r["h1_allocs"].(float64) != 0 {
+			t.Fatalf("%v: h1 allocates %v per op; want 0", r["name"], r["h1_allocs"])
+		}
+	}
+	if code, _ := runH1(t, nil, "bench", "--filter", "("); code != 1 {
+		t.Fatalf("bad filter: exit %d; want 1", code)
+	}
+}
