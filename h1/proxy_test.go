@@ -91,6 +91,9 @@ func (p *forwardProxy) serve(c net.Conn) {
 func TestHTTPSProxy(t *testing.T) {
 	pki := newPKI(t)
 	srv := tlsServer(t, pki, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/close" {
+			w.Header().Set("Connection", "close")
+		}
 		fmt.Fprintf(w, "via tunnel %s", r.URL.Path)
 	}))
 	port := httptestPort(t, srv)
@@ -127,6 +130,28 @@ func TestHTTPSProxy(t *testing.T) {
 				heads := px.Heads()
 				if len(heads) != 1 {
 					t.Fatalf("proxy saw %d heads; want one CONNECT", len(heads))
+				}
+				// The server closes: the next request goes through a new
+				// tunnel, reporting StatusRequesting meanwhile.
+				if body, err := fetch(t, &c, MethodGet, "/close", nil, nil); err != nil || string(body) != "via tunnel /close" {
+					t.Fatalf("fetch /close = %q, %v", body, err)
+				}
+				if err := c.Request(MethodGet, "/again", nil, nil); err != nil {
+					t.Fatal(err)
+				}
+				if c.Status() != StatusRequesting {
+					t.Errorf("status while reconnecting = %v; want requesting", c.Status())
+				}
+				run(t, &c, StatusRequesting)
+				var body []byte
+				for c.Status() == StatusBody {
+					body = append(body, c.ReadResponseBodyChunk()...)
+				}
+				if string(body) != "via tunnel /again" || c.Err() != nil {
+					t.Errorf("after reconnecting: %q, %v (%v)", body, c.Status(), c.Err())
+				}
+				if n := len(px.Heads()); n != 2 {
+					t.Errorf("proxy saw %d CONNECTs; want 2", n)
 				}
 				want := fmt.Sprintf("CONNECT 127.0.0.1:%d HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n", port, port)
 				if !strings.HasPrefix(heads[0], want) {

@@ -142,6 +142,21 @@ func TestTLSHandshakeErrors(t *testing.T) {
 			})
 		}
 	}
+	// Options the TLS peer refuses: the session cannot even start.
+	t.Run("bad options", func(t *testing.T) {
+		checkLeaks(t)
+		opts := tlsx.Client(pki.roots, "")
+		opts.Hello = 99
+		var c Client
+		defer c.Close()
+		if err := c.ConnectToHost("127.0.0.1", port, opts); err != nil {
+			t.Fatal(err)
+		}
+		run(t, &c, StatusConnecting, StatusResolving)
+		if c.Status() != StatusTLSHandshakeError || !errors.Is(c.Err(), ErrTLSHandshake) {
+			t.Errorf("status %v err %v; want tls-handshake-error", c.Status(), c.Err())
+		}
+	})
 	// A server that never answers the ClientHello: the handshake limit.
 	checkLeaks(t)
 	silent := newRawServer(t, func(c net.Conn) { io.Copy(io.Discard, c) })
