@@ -55,18 +55,18 @@ func AppendRequestHead(dst []byte, r *Request) ([]byte, error) {
 	if r.Method == "" {
 		return dst, refuse("method", "empty")
 	}
-	for i := 0; i < len(r.Method); i++ {
-		if !isToken[r.Method[i]] {
-			return dst, refuse("method", "not a token")
-		}
+	if !tokenString(r.Method) {
+		return dst, refuse("method", "not a token")
 	}
 	if r.Target == "" {
 		return dst, refuse("target", "empty")
 	}
+	var bad uint8
 	for i := 0; i < len(r.Target); i++ {
-		if c := r.Target[i]; !isVchar[c] || c == '#' {
-			return dst, refuse("target", "control, space, '#' or non-ASCII byte")
-		}
+		bad |= targetBad[r.Target[i]]
+	}
+	if bad != 0 {
+		return dst, refuse("target", "control, space, '#' or non-ASCII byte")
 	}
 	if checkTarget(r.Method, r.Target) >= 0 {
 		return dst, refuse("target", "form not allowed for the method")
@@ -78,21 +78,27 @@ func AppendRequestHead(dst []byte, r *Request) ([]byte, error) {
 		if len(h.Name) == 0 {
 			return dst, refuse("header-name", "empty")
 		}
+		ok := uint8(1)
 		for _, c := range h.Name {
-			if !isToken[c] {
-				return dst, refuse("header-name", "not a token")
-			}
+			ok &= tokenBit[c]
+		}
+		if ok == 0 {
+			return dst, refuse("header-name", "not a token")
 		}
 		v := h.Value
+		var bad uint8
 		for _, c := range v {
-			if !isFieldByte(c) {
-				return dst, refuse("header-value", "control byte (CR, LF, NUL or other CTL)")
-			}
+			bad |= valueBad[c]
+		}
+		if bad != 0 {
+			return dst, refuse("header-value", "control byte (CR, LF, NUL or other CTL)")
 		}
 		if len(v) > 0 && (isOWS(v[0]) || isOWS(v[len(v)-1])) {
 			return dst, refuse("header-value", "leading or trailing whitespace")
 		}
-		switch {
+		switch n := h.Name; {
+		case len(n) < 4 || len(n) > 17:
+			// No field the writer looks at.
 		case equalFold(h.Name, "host"):
 			if hasHost {
 				return dst, refuse("host", "more than one Host field")
@@ -135,10 +141,12 @@ func AppendRequestHead(dst []byte, r *Request) ([]byte, error) {
 			return dst, refuse("host", "no Host field and no host to derive it from")
 		}
 	}
+	bad = 0
 	for i := 0; i < len(host); i++ {
-		if c := host[i]; !isVchar[c] {
-			return dst, refuse("host", "control, space or non-ASCII byte")
-		}
+		bad |= hostBad[host[i]]
+	}
+	if bad != 0 {
+		return dst, refuse("host", "control, space or non-ASCII byte")
 	}
 
 	dst = append(dst, r.Method...)
@@ -188,6 +196,36 @@ func AppendRequestHead(dst []byte, r *Request) ([]byte, error) {
 	}
 	dst = append(dst, "\r\n"...)
 	return dst, nil
+}
+
+// Byte classes of the writer, as tables so that a check is one load and an
+// OR per byte, with no branch until the end of the string: 1 marks a byte
+// the element may not hold.
+var (
+	targetBad [256]uint8 // not VCHAR, or '#'
+	hostBad   [256]uint8 // not VCHAR
+	valueBad  [256]uint8 // a CTL other than HTAB, or DEL
+)
+
+func init() {
+	for c := range 256 {
+		if c <= ' ' || c >= 0x7f {
+			targetBad[c], hostBad[c] = 1, 1
+		}
+		if !isFieldByte(byte(c)) {
+			valueBad[c] = 1
+		}
+	}
+	targetBad['#'] = 1
+}
+
+// tokenString reports whether s is a non-empty token.
+func tokenString(s string) bool {
+	ok := uint8(1)
+	for i := 0; i < len(s); i++ {
+		ok &= tokenBit[s[i]]
+	}
+	return ok != 0 && s != ""
 }
 
 // methodWantsLength reports methods that define a meaning for content, for
