@@ -145,6 +145,8 @@ type Client struct {
 	reqClose bool // the request carries Connection: close
 	rq       parser.Request
 	wbuf     []byte // the head, and a small body
+	headN    int    // the length of the head in wbuf; 0: none to reuse
+	last     lastRequest
 	woff     int
 	body     []byte // a large body, written after wbuf
 	boff     int
@@ -291,6 +293,7 @@ func (c *Client) Close() error {
 	c.peer, c.waiter = nil, nil
 	c.host, c.port, c.tlsOpts, c.tunnel, c.via = "", 0, nil, nil, nil
 	c.ownHost, c.reconnect, c.queued = false, false, false
+	c.headN = 0
 	c.err = nil
 	c.resetResponse()
 	c.to(phaseIdle)

@@ -355,3 +355,50 @@ func TestRequestHead(t *testing.T) {
 		t.Errorf("request = %q", got)
 	}
 }
+
+// TestRepeatedRequestHead: a request like the previous one reuses its
+// encoded head; any change writes a new one.
+func TestRepeatedRequestHead(t *testing.T) {
+	checkLeaks(t)
+	heads := make(chan string, 16)
+	srv := scriptServer(t, func(c net.Conn, _ int, head string, body []byte) bool {
+		heads <- head + string(body)
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+		return true
+	})
+	var c Client
+	defer c.Close()
+	connect(t, &c, srv.Port())
+	h := []string{"X-A: 1"}
+	reqs := []struct {
+		m       Method
+		url     string
+		headers []string
+		body    string
+		want    string
+	}{
+		{MethodGet, "/a", h, "", "GET /a HTTP/1.1\r\nHost: H\r\nX-A: 1\r\nUser-Agent: UA\r\nAccept: */*\r\n\r\n"},
+		{MethodGet, "/a", h, "", "GET /a HTTP/1.1\r\nHost: H\r\nX-A: 1\r\nUser-Agent: UA\r\nAccept: */*\r\n\r\n"},
+		{MethodGet, "/b", h, "", "GET /b HTTP/1.1\r\nHost: H\r\nX-A: 1\r\nUser-Agent: UA\r\nAccept: */*\r\n\r\n"},
+		{MethodGet, "/b", []string{"X-A: 2"}, "", "GET /b HTTP/1.1\r\nHost: H\r\nX-A: 2\r\nUser-Agent: UA\r\nAccept: */*\r\n\r\n"},
+		{MethodPost, "/b", []string{"X-A: 2"}, "xy", "POST /b HTTP/1.1\r\nHost: H\r\nX-A: 2\r\nUser-Agent: UA\r\nAccept: */*\r\nContent-Length: 2\r\n\r\nxy"},
+		{MethodPost, "/b", []string{"X-A: 2"}, "zw", "POST /b HTTP/1.1\r\nHost: H\r\nX-A: 2\r\nUser-Agent: UA\r\nAccept: */*\r\nContent-Length: 2\r\n\r\nzw"},
+		{MethodPost, "/b", []string{"X-A: 2"}, "abc", "POST /b HTTP/1.1\r\nHost: H\r\nX-A: 2\r\nUser-Agent: UA\r\nAccept: */*\r\nContent-Length: 3\r\n\r\nabc"},
+		{MethodPost, "/b", []string{"X-A: 2"}, "", "POST /b HTTP/1.1\r\nHost: H\r\nX-A: 2\r\nUser-Agent: UA\r\nAccept: */*\r\nContent-Length: 0\r\n\r\n"},
+	}
+	host := fmt.Sprintf("127.0.0.1:%d", srv.Port())
+	for i, r := range reqs {
+		var body []byte
+		if r.body != "" {
+			body = []byte(r.body)
+		}
+		if _, err := fetch(t, &c, r.m, r.url, r.headers, body); err != nil {
+			t.Fatal(err)
+		}
+		want := strings.NewReplacer("Host: H", "Host: "+host, "UA", parser.DefaultUserAgent).Replace(r.want)
+		if got := <-heads; got != want {
+			t.Errorf("request %d = %q; want %q", i, got, want)
+		}
+		h[0] = "X-A: 1" // the caller may reuse its slice
+	}
+}

@@ -61,8 +61,16 @@ func (c *Client) RequestRaw(method Method, url string, headers []string, body []
 	return c.Request(method, url, headers, body)
 }
 
-// encode writes the request head (and a small body) into wbuf.
+// encode writes the request head (and a small body) into wbuf. A request
+// with the same method, URL, header lines and body length as the previous
+// one on the same connection reuses its head: it was checked and written
+// already.
 func (c *Client) encode(m Method, url string, headers []string, body []byte) error {
+	if c.headN > 0 && c.last.same(m, url, headers, len(body), c.via) {
+		c.finishEncode(c.wbuf[:c.headN], body)
+		return nil
+	}
+	c.headN = 0
 	c.hbuf = c.hbuf[:0]
 	for _, h := range headers {
 		if i := strings.IndexByte(h, ':'); i <= 0 {
@@ -111,9 +119,19 @@ func (c *Client) encode(m Method, url string, headers []string, body []byte) err
 		c.rq.Port = 0
 	}
 	wbuf, err := parser.AppendRequestHead(c.wbuf[:0], &c.rq)
+	c.rq.Headers = nil
 	if err != nil {
 		return newError(ErrInvalidParameter, "encode request", err)
 	}
+	c.headN = len(wbuf)
+	c.last.set(m, url, headers, len(body), c.via)
+	c.finishEncode(wbuf, body)
+	return nil
+}
+
+// finishEncode puts the body behind the head in wbuf, or keeps a large
+// one apart, and rewinds the writer.
+func (c *Client) finishEncode(wbuf, body []byte) {
 	c.body, c.woff, c.boff, c.sent = nil, 0, 0, false
 	if len(body) <= smallBody {
 		wbuf = append(wbuf, body...)
@@ -121,8 +139,33 @@ func (c *Client) encode(m Method, url string, headers []string, body []byte) err
 		c.body = body
 	}
 	c.wbuf = wbuf
-	c.rq.Headers = nil
-	return nil
+}
+
+// lastRequest is what made the head at the start of wbuf.
+type lastRequest struct {
+	method  Method
+	url     string
+	headers []string
+	bodyLen int
+	via     *proxy
+}
+
+func (l *lastRequest) same(m Method, url string, headers []string, bodyLen int, via *proxy) bool {
+	if m != l.method || url != l.url || len(headers) != len(l.headers) || via != l.via ||
+		(bodyLen == 0) != (l.bodyLen == 0) || bodyLen > 0 && bodyLen != l.bodyLen {
+		return false
+	}
+	for i := range headers {
+		if headers[i] != l.headers[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (l *lastRequest) set(m Method, url string, headers []string, bodyLen int, via *proxy) {
+	l.method, l.url, l.bodyLen, l.via = m, url, bodyLen, via
+	l.headers = append(l.headers[:0], headers...)
 }
 
 var (

@@ -139,17 +139,20 @@ var phases = [phaseCount]phaseInfo{
 	phaseTLSError:    {"tls-handshake-error", StatusTLSHandshakeError, limitNone, nil},
 }
 
-// allowed reports whether the table has the step from → to.
-func allowed(from, to phase) bool {
-	if to == phaseIdle {
-		return true
-	}
-	for _, p := range phases[from].next {
-		if p == to {
-			return true
+// nextMask holds phases[p].next as bits, so that a step checks the table
+// in one instruction.
+var nextMask = func() (m [phaseCount]uint32) {
+	for p := range phases {
+		for _, q := range phases[p].next {
+			m[p] |= 1 << q
 		}
 	}
-	return false
+	return m
+}()
+
+// allowed reports whether the table has the step from → to.
+func allowed(from, to phase) bool {
+	return to == phaseIdle || nextMask[from]&(1<<to) != 0
 }
 
 // terminal reports the error phases, which only Close leaves.
