@@ -2,6 +2,7 @@ package h1
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"slices"
 
@@ -159,7 +160,7 @@ func (c *Client) readChunked(dst []byte, want int) ([]byte, error) {
 	}
 }
 
-var errWindow = errorString("h1: chunk framing larger than the read window")
+var errWindow = errors.New("h1: chunk framing larger than the read window")
 
 // readSome reads what the connection has into p; when wait is set (in
 // blocking mode) it waits once first if nothing has arrived. It reports

@@ -1,6 +1,7 @@
 package h1
 
 import (
+	"errors"
 	"io"
 	"strings"
 
@@ -170,12 +171,8 @@ func (l *lastRequest) set(m Method, url string, headers []string, bodyLen int, v
 
 var (
 	proxyAuthorization = []byte("Proxy-Authorization")
-	errHeaderLine      = errorString("h1: header line is not \"Name: value\"")
+	errHeaderLine      = errors.New("h1: header line is not \"Name: value\"")
 )
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
 
 // stepSend writes the request, then reads the head. Of the two, only one
 // may wait.

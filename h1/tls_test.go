@@ -123,6 +123,9 @@ func TestTLSHandshakeErrors(t *testing.T) {
 	}{
 		{"wrong name", tlsx.Client(pki.roots, "wrong.example"), tlsx.ErrHostnameMismatch},
 		{"unknown authority", tlsx.Client(x509.NewCertPool(), ""), tlsx.ErrUnknownAuthority},
+		// https:// without options: the system roots, which do not know
+		// the test's CA.
+		{"verified defaults", nil, tlsx.ErrUnknownAuthority},
 	}
 	for _, tc := range cases {
 		for _, blocking := range []bool{false, true} {
@@ -131,7 +134,7 @@ func TestTLSHandshakeErrors(t *testing.T) {
 				var c Client
 				defer c.Close()
 				c.SetBlockingMode(blocking)
-				if err := c.ConnectToHost("127.0.0.1", port, tc.opts); err != nil {
+				if err := c.ConnectToHost("https://127.0.0.1", port, tc.opts); err != nil {
 					t.Fatal(err)
 				}
 				run(t, &c, StatusConnecting, StatusResolving)
