@@ -217,6 +217,14 @@ func lineEnd(b []byte, j int, o *Options, bad Kind) (int, error) {
 func parseFields(b []byte, i int, hs []Header, n int, dry bool, o *Options) ([]Header, int, int, error) {
 	valStart, valEnd := -1, -1 // raw value bounds of the last field, for obs-fold
 	for {
+		if useBlockScan && i < len(b) && isToken[b[i]] {
+			// The block scan takes the plain field lines; this loop
+			// takes the line it stops at, and names the rule it breaks.
+			var vs, ve int
+			if hs, i, n, vs, ve = walkFields(b, i, hs, n, dry, !o.RejectBareLF); vs >= 0 {
+				valStart, valEnd = vs, ve
+			}
+		}
 		if i >= len(b) {
 			return hs, i, n, ErrNeedMore
 		}
