@@ -319,7 +319,9 @@ func (c *Client) Err() error { return c.err }
 // SetBlockingMode turns blocking mode on or off. In blocking mode Poll and
 // ReadResponseBodyChunk wait on the connection (in poll(2), not spinning)
 // once per call when there is nothing to do yet, for no longer than the
-// current step's time limit. Off by default, as in Godot.
+// current step's time limit. Off by default, as in Godot. A peer given to
+// SetConnection that is not a streampeer.Waiter cannot be waited on: with
+// it, blocking mode changes nothing.
 func (c *Client) SetBlockingMode(enabled bool) { c.blocking = enabled }
 
 // IsBlockingModeEnabled reports whether blocking mode is on.

@@ -305,6 +305,11 @@ func (c *Client) pumpHead(wait, skip bool) (bool, error) {
 				c.growHead()
 			}
 			room := len(c.rbuf) - c.rend
+			if room == 0 {
+				// The parser refuses a head longer than its limit before
+				// the buffer is full: not reached.
+				return false, &parser.ProtocolError{Kind: parser.KindHeadTooLarge, Offset: int64(c.rend)}
+			}
 			n, err := c.peer.GetPartialData(c.rbuf[c.rend:])
 			c.rend += n
 			c.recvd += n
