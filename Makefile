@@ -14,7 +14,7 @@ BENCHCOUNT ?= 6
 
 export PATH := $(BIN):$(PATH)
 
-.PHONY: all build test test-go test-fuzz vet lint bench fuzz deps debs tools clean
+.PHONY: all build test test-go test-fuzz vet lint bench fuzz deps debs tools clean bench-load
 
 all: build
 
@@ -87,3 +87,10 @@ bench: $(BIN)/benchstat
 
 clean:
 	rm -rf $(BIN) bench.txt
+
+# bench-load compares `h1 load` with wrk and hey against one nginx on
+# loopback (bench/load/run.sh): wrk and h1 load alternately, three rounds
+# each, then hey once, and prints requests/s side by side with ratios.
+bench-load:
+	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx wrk:/usr/bin/wrk hey:/usr/bin/hey"
+	GO="$(GO)" sh bench/load/run.sh

@@ -20,6 +20,7 @@ commands:
   demo      start loopback servers and walk through what the engine does
   parse     read one raw HTTP/1.1 response on stdin, print a JSON verdict
   encode    read a JSON request on stdin, print the exact wire bytes as JSON
+  load      wrk-like load generator for an http:// URL (h1 load -h for flags)
   bench     run the benchmark suite beside net/http and fasthttp, print ratios
 `
 
@@ -45,6 +46,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runEncode(args[1:], stdin, stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "load":
+		return runLoad(args[1:], stdout, stderr)
 	case "bench":
 		return runBench(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

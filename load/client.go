@@ -1,0 +1,454 @@
+package load
+
+import (
+	"io"
+
+	"github.com/h1dev/h1/conn"
+	"github.com/h1dev/h1/parser"
+)
+
+// clientState is where a connection of the run stands.
+//
+//	idle ──connect──▶ connecting ──Writable, Poll: connected──▶ open
+//	  ▲                   │ refused, failed, timed out              │
+//	  └───────────────────┴───────── fail, server close ◀──────────┘
+//
+// idle is the zero value: no socket, waiting for retryAt.
+type clientState uint8
+
+const (
+	clientIdle       clientState = iota // no socket; connect at retryAt
+	clientConnecting                    // connect in progress
+	clientOpen                          // connected: requests flow
+)
+
+// bodyState is what the next bytes of an open connection are.
+type bodyState uint8
+
+const (
+	readHead    bodyState = iota // a response head (the zero value)
+	readLength                   // left more bytes of a Content-Length body
+	readChunked                  // a chunked body, through chunk
+	readClose                    // a body that ends when the server closes
+)
+
+// maxFields is how many header fields a response may have.
+const maxFields = 100
+
+// client is one connection of a run and everything it needs, allocated
+// once: the peer, the read buffer, the parser's head and chunked decoder,
+// and the times of the requests in flight. Every method runs on its
+// worker's loop goroutine.
+type client struct {
+	w       *worker
+	index   int // the connection's number in the run
+	peer    *conn.TCP
+	handler conn.Handler
+	state   clientState
+
+	retryAt      int64 // idle: when to connect again
+	connectStart int64 // connecting: when the attempt started
+
+	// Read side: buf[r:n] holds bytes not yet parsed.
+	buf   []byte
+	r, n  int
+	body  bodyState
+	left  int64 // readLength: body bytes still to come
+	head  parser.ResponseHead
+	chunk parser.ChunkedDecoder
+
+	// Write side: out bytes of whole requests remain to be written; they
+	// are the tail of out/len(req) (rounded up) copies of the request.
+	out int
+
+	// The requests in flight, oldest first, in a ring of Pipeline slots
+	// starting at first: when each was due (its latency counts from
+	// then) and when it was queued (its timeout counts from then).
+	due      []int64
+	queued   []int64
+	first    int
+	inflight int
+
+	nextDue int64 // constant-rate mode: when the next request is due
+	answers int64 // responses completed on the current socket
+}
+
+func newClient(w *worker, index int, nextDue int64) *client {
+	p := w.cfg.Pipeline
+	c := &client{
+		w:       w,
+		index:   index,
+		peer:    new(conn.TCP),
+		buf:     make([]byte, w.cfg.ReadBuffer),
+		due:     make([]int64, p),
+		queued:  make([]int64, p),
+		nextDue: nextDue,
+	}
+	c.head.Headers = make([]parser.Header, 0, maxFields)
+	c.head.Method = w.method
+	c.chunk.Trailers = make([]parser.Header, 0, 16)
+	c.handler = c.handle
+	_ = c.peer.SetConnectTimeout(w.cfg.Timeout)
+	return c
+}
+
+// connect starts a connection and registers it with the loop, which
+// reports Writable once the connect has finished either way.
+func (c *client) connect(now int64) {
+	c.state = clientConnecting
+	c.connectStart = now
+	if err := c.peer.ConnectToHost(c.w.host, c.w.port); err != nil {
+		c.connectFailed(now)
+		return
+	}
+	if err := c.w.loop.Add(c.peer, conn.Readable|conn.Writable|conn.EdgeTriggered, c.handler); err != nil {
+		c.connectFailed(now)
+	}
+}
+
+// connectFailed counts a failed connect and leaves the client idle until
+// the retry delay has passed.
+func (c *client) connectFailed(now int64) {
+	c.w.errors.Connect++
+	c.close()
+	c.retryAt = now + retryDelay
+}
+
+// close releases the socket and forgets the connection's state; requests
+// in flight are lost.
+func (c *client) close() {
+	_ = c.w.loop.Remove(c.peer)
+	c.peer.DisconnectFromHost()
+	c.state = clientIdle
+	c.lose()
+	c.r, c.n, c.out, c.answers = 0, 0, 0, 0
+	c.body = readHead
+	c.head.Reset()
+}
+
+// lose gives up the requests in flight.
+func (c *client) lose() {
+	c.w.lost += int64(c.inflight)
+	c.w.inflight -= c.inflight
+	c.inflight, c.first = 0, 0
+}
+
+// restart closes the connection and, unless the run is ending, opens a
+// new one at once.
+func (c *client) restart(now int64) {
+	c.close()
+	if c.w.sending() {
+		c.connect(now)
+	} else {
+		c.retryAt = now
+	}
+}
+
+// fail counts nothing itself: the caller has counted the error. It ends
+// the connection and starts another.
+func (c *client) fail(now int64) { c.restart(now) }
+
+// handle receives the loop's events for the client's socket.
+func (c *client) handle(_ *conn.TCP, ev conn.Events) {
+	if c.w.finished {
+		return // the run is over: late answers are not counted
+	}
+	now := c.w.now()
+	c.events(now, ev)
+	if c.w.draining && c.w.inflight == 0 {
+		c.w.finish(now)
+	}
+}
+
+func (c *client) events(now int64, ev conn.Events) {
+	w := c.w
+	if c.state == clientConnecting {
+		if err := c.peer.Poll(); err != nil {
+			c.connectFailed(now)
+			return
+		}
+		if c.peer.Status() != conn.StatusConnected {
+			return
+		}
+		c.state = clientOpen
+		w.connects++
+	}
+	if c.state != clientOpen {
+		return
+	}
+	if ev&(conn.Readable|conn.Hangup|conn.Failed) != 0 && !c.read(now, ev&conn.Hangup != 0) {
+		return
+	}
+	c.refill(now)
+}
+
+// read reads what the socket holds and parses it. It returns false when
+// the connection ended (and was restarted) meanwhile.
+//
+// The registration is edge-triggered: a read that leaves room in the
+// buffer has emptied the socket (a byte that arrives later raises a new
+// edge); a read that fills it is parsed and followed by another. After a
+// hang-up, reading goes on until the end of the stream, which may have
+// come with the last bytes and raises no edge of its own.
+func (c *client) read(now int64, hangup bool) bool {
+	w := c.w
+	for {
+		if c.n == len(c.buf) && !c.makeRoom() {
+			w.errors.Parse++ // a head larger than the parser's limit
+			c.fail(now)
+			return false
+		}
+		free := len(c.buf) - c.n
+		m, err := c.peer.GetPartialData(c.buf[c.n:])
+		if m > 0 {
+			c.n += m
+			w.bytes += int64(m)
+			if !c.consume(now) {
+				return false
+			}
+		}
+		switch {
+		case err == io.EOF:
+			c.ended(now)
+			return false
+		case err != nil:
+			w.errors.Read++
+			c.fail(now)
+			return false
+		case m < free && (!hangup || m == 0):
+			return true
+		}
+	}
+}
+
+// makeRoom moves unparsed bytes to the front of the buffer, or grows it
+// when they fill it, up to MaxReadBuffer.
+func (c *client) makeRoom() bool {
+	if c.r > 0 {
+		c.n = copy(c.buf, c.buf[c.r:c.n])
+		c.r = 0
+		return true
+	}
+	if len(c.buf) >= MaxReadBuffer {
+		return false
+	}
+	b := make([]byte, min(2*len(c.buf), MaxReadBuffer))
+	c.n = copy(b, c.buf[:c.n])
+	c.buf = b
+	return true
+}
+
+// consume parses the responses in buf[r:n], in place. It returns false
+// when the connection ended (and was restarted) meanwhile.
+func (c *client) consume(now int64) bool {
+	w := c.w
+	for {
+		switch c.body {
+		case readHead:
+			if c.r == c.n {
+				c.r, c.n = 0, 0
+				return true
+			}
+			m, err := parser.ParseResponseHead(c.buf[c.r:c.n], &c.head)
+			if err == parser.ErrNeedMore {
+				return true
+			}
+			if err != nil || c.inflight == 0 {
+				w.errors.Parse++ // a bad head, or an answer to no request
+				c.fail(now)
+				return false
+			}
+			c.r += m
+			if c.head.Interim() {
+				c.head.Reset()
+				continue
+			}
+			switch c.head.Framing {
+			case parser.FramingNone:
+				if !c.complete(now) {
+					return false
+				}
+			case parser.FramingLength:
+				c.left = c.head.ContentLength
+				c.body = readLength
+			case parser.FramingChunked:
+				c.chunk.Reset()
+				c.body = readChunked
+			case parser.FramingClose:
+				c.body = readClose
+			default: // a tunnel: this is no longer HTTP
+				w.errors.Parse++
+				c.fail(now)
+				return false
+			}
+		case readLength:
+			k := int64(c.n - c.r)
+			if k > c.left {
+				k = c.left
+			}
+			c.r += int(k)
+			c.left -= k
+			if c.left > 0 {
+				return true
+			}
+			if !c.complete(now) {
+				return false
+			}
+		case readChunked:
+			_, k, err := c.chunk.DecodeInPlace(c.buf[c.r:c.n])
+			c.r += k
+			switch {
+			case c.chunk.Done():
+				if !c.complete(now) {
+					return false
+				}
+			case err == parser.ErrNeedMore:
+				return true
+			case err != nil:
+				w.errors.Parse++
+				c.fail(now)
+				return false
+			}
+		case readClose:
+			c.r = c.n
+			return true
+		}
+	}
+}
+
+// complete records the response that just ended. It returns false when
+// the response ended the connection (and it was restarted).
+func (c *client) complete(now int64) bool {
+	w := c.w
+	w.record(now - c.due[c.first])
+	c.first++
+	if c.first == len(c.due) {
+		c.first = 0
+	}
+	c.inflight--
+	w.inflight--
+	w.requests++
+	w.lastResponse = now
+	if c.head.Status >= 400 {
+		w.errors.Status++
+	}
+	c.answers++
+	if w.cfg.observe != nil {
+		w.cfg.observe(c.index, c.answers, &c.head)
+	}
+	keep := c.head.KeepAlive
+	c.head.Reset()
+	c.body = readHead
+	if !keep {
+		// The server closes after this response: requests pipelined
+		// behind it are lost, and a new connection takes over.
+		c.restart(now)
+		return false
+	}
+	return true
+}
+
+// ended handles the end of the stream: it completes a body that runs
+// until the close, counts a read error when responses were still due,
+// and connects again.
+func (c *client) ended(now int64) {
+	if c.body == readClose {
+		c.complete(now) // restarts: the response is not kept alive
+		return
+	}
+	if c.inflight > 0 || c.r < c.n {
+		c.w.errors.Read++
+	}
+	c.restart(now)
+}
+
+// refill queues as many requests as the run allows now (closed-loop: up
+// to Pipeline in flight; constant-rate: those that are due) and writes
+// what is queued.
+func (c *client) refill(now int64) {
+	w := c.w
+	if c.state != clientOpen {
+		return
+	}
+	k := 0
+	if w.sending() {
+		room := len(c.due) - c.inflight
+		if w.budget >= 0 && int64(room) > w.budget {
+			room = int(w.budget)
+		}
+		for ; k < room; k++ {
+			due := now
+			if w.interval > 0 {
+				if c.nextDue > now {
+					break
+				}
+				due = c.nextDue
+				c.nextDue += w.interval
+			}
+			i := c.first + c.inflight + k
+			if i >= len(c.due) {
+				i -= len(c.due)
+			}
+			c.due[i] = due
+			c.queued[i] = now
+		}
+		if k > 0 {
+			c.inflight += k
+			w.inflight += k
+			w.sent += int64(k)
+			c.out += k * len(w.req)
+			if w.budget > 0 {
+				w.budget -= int64(k)
+				if w.budget == 0 {
+					w.drain(now)
+				}
+			}
+		}
+	}
+	c.flush(now)
+}
+
+// flush writes the queued request bytes that the socket takes now; the
+// rest waits for the next Writable edge.
+func (c *client) flush(now int64) {
+	l := len(c.w.req)
+	for c.out > 0 {
+		start := (l - c.out%l) % l
+		m, err := c.peer.PutPartialData(c.w.reqs[start : start+c.out])
+		if err != nil {
+			c.w.errors.Write++
+			c.fail(now)
+			return
+		}
+		if m == 0 {
+			return
+		}
+		c.out -= m
+	}
+}
+
+// tick does the client's timed work: connecting again after a failure,
+// giving up on a connect or a request that took longer than the timeout,
+// and in constant-rate mode sending the requests that have come due.
+func (c *client) tick(now int64) {
+	w := c.w
+	switch c.state {
+	case clientIdle:
+		if now >= c.retryAt && w.sending() {
+			c.connect(now)
+		}
+	case clientConnecting:
+		if now-c.connectStart > w.timeout {
+			c.connectFailed(now)
+		}
+	case clientOpen:
+		if c.inflight > 0 && now-c.queued[c.first] > w.timeout {
+			w.errors.Timeout++
+			c.fail(now)
+			return
+		}
+		if w.interval > 0 {
+			c.refill(now)
+		}
+	}
+}
