@@ -131,3 +131,31 @@ func TestConnectRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptCutsWait: Interrupt on the client's TCP peer, from another
+// goroutine, ends a blocking Poll's wait at once.
+func TestInterruptCutsWait(t *testing.T) {
+	checkLeaks(t)
+	release := make(chan struct{})
+	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+		<-release
+		return false
+	})
+	defer close(release)
+	var c Client
+	defer c.Close()
+	c.SetBlockingMode(true)
+	connect(t, &c, srv.Port())
+	if err := c.Request(MethodGet, "/", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	timer := time.AfterFunc(100*time.Millisecond, c.tcp.Interrupt)
+	defer timer.Stop()
+	start := time.Now()
+	if err := c.Poll(); err != nil || c.Status() != StatusRequesting {
+		t.Fatalf("Poll = %v, status %v", err, c.Status())
+	}
+	if d := time.Since(start); d < 50*time.Millisecond || d > time.Second {
+		t.Errorf("Poll returned after %v; want about 100ms", d)
+	}
+}
