@@ -86,6 +86,70 @@ done:
 	VZEROUPPER
 	RET
 
+// func classifyAVX512(masks *scanMasks, word int, src *byte, n int)
+//
+// classifyAVX2 with AVX-512BW, over n bytes: 64 bytes per instruction,
+// the tests and compares write the bits straight into mask registers, and
+// a last partial block is read with a masked load, which reads nothing
+// past src+n and gives NUL for the bytes after it.
+TEXT ·classifyAVX512(SB), NOSPLIT, $0-32
+	MOVQ masks+0(FP), DI
+	MOVQ word+8(FP), AX
+	LEAQ (DI)(AX*8), DI
+	MOVQ src+16(FP), BX
+	MOVQ n+24(FP), DX
+
+	VBROADCASTI32X4 ·nibbleTables+0(SB), Z8
+	VBROADCASTI32X4 ·nibbleTables+16(SB), Z9
+	VBROADCASTI32X4 ·nibbleTables+32(SB), Z10
+	VBROADCASTI32X4 ·nibbleTables+48(SB), Z11
+	VBROADCASTI32X4 ·nibbleTables+64(SB), Z12
+	VBROADCASTI32X4 ·nibbleTables+80(SB), Z14
+
+	// Load mask: all 64 bytes, or the first DX for the last block.
+	MOVQ $-1, AX
+	KMOVQ AX, K4
+
+loop512:
+	CMPQ DX, $64
+	JGE  block512
+	TESTQ DX, DX
+	JLE  done512
+	MOVQ DX, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVQ AX, K4
+	MOVQ $64, DX
+
+block512:
+	VMOVDQU8.Z (BX), K4, Z0
+	VPSRLW     $4, Z0, Z1
+	VPANDD     Z12, Z1, Z1   // high nibbles
+	VPANDD     Z12, Z0, Z2   // low nibbles
+	VPSHUFB    Z2, Z8, Z3
+	VPSHUFB    Z1, Z9, Z4
+	VPTESTNMB  Z3, Z4, K1    // not a tchar
+	VPSHUFB    Z2, Z10, Z5
+	VPSHUFB    Z1, Z11, Z6
+	VPTESTMB   Z5, Z6, K2    // not a field byte
+	VPCMPEQB   Z14, Z0, K3   // a line feed
+	KMOVQ      K1, AX
+	KMOVQ      K2, CX
+	KMOVQ      K3, R8
+	MOVQ       AX, scanMasks_nonToken(DI)
+	MOVQ       CX, scanMasks_nonField(DI)
+	MOVQ       R8, scanMasks_lineFeed(DI)
+
+	ADDQ $64, BX
+	ADDQ $8, DI
+	SUBQ $64, DX
+	JMP  loop512
+
+done512:
+	VZEROUPPER
+	RET
+
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL eaxArg+0(FP), AX

@@ -7,8 +7,8 @@ package parser
 // parseFields are faster, so it is off here; tests turn it on.
 var useBlockScan = false
 
-// classifyBlocks writes the words of the 64-byte blocks of src to m, from
-// index word on.
+// classifyBlocks writes the masks of src to m, one word per 64 bytes, from
+// index word on; the bytes after a last partial block count as NUL.
 func classifyBlocks(m *scanMasks, word int, src []byte) {
 	classifyScalar(m, word, src)
 }

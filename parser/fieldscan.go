@@ -1,6 +1,9 @@
 package parser
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // The block scan finds the ends of field names, values and lines with bit
 // masks instead of byte loops. A classifier turns each 64-byte block of
@@ -66,27 +69,32 @@ func fillNibbles(lo, hi *[16]byte, in func(byte) bool) {
 
 const (
 	scanWords = 16             // words per mask: the walk sees 1 KiB at a time
-	scanChunk = 256            // bytes classified per call
+	scanLimit = scanWords * 64 // bytes that the masks describe
+	scanFirst = 512            // bytes classified by the first call
+	scanReach = 128            // bytes past a lookup's start that it may read
 	scanAll   = 1 << 30        // blockScan.hi once b is classified to its end
-	scanReach = 128            // bytes past a lookup's start that it reads
-	scanLimit = scanWords * 64 // bytes from base that the masks describe
 )
 
-// scanMasks holds the masks of up to scanLimit bytes; each mask has one
-// word more, always zero or classified, so that a lookup in the last word
-// may read the next.
+// scanMasks holds the masks of up to scanLimit bytes, as little-endian
+// words, so that a lookup loads the eight bytes that hold its first bit.
+// Each mask has a word more, for the NUL padding after a b that ends on a
+// block boundary.
 type scanMasks struct {
-	nonToken [scanWords + 1]uint64
-	nonField [scanWords + 1]uint64
-	lineFeed [scanWords + 1]uint64
+	nonToken [(scanWords + 1) * 8]byte
+	nonField [(scanWords + 1) * 8]byte
+	lineFeed [(scanWords + 1) * 8]byte
 }
 
 // classifyScalar is classifyBlocks a byte at a time: the reference that
-// the vector classifier is tested against.
+// the vector classifiers are tested against.
 func classifyScalar(m *scanMasks, word int, src []byte) {
-	for k := 0; k+64 <= len(src); k += 64 {
+	for k := 0; k < len(src); k += 64 {
 		var t, f, l uint64
-		for i, c := range src[k : k+64] {
+		for i := range 64 {
+			c := byte(0)
+			if k+i < len(src) {
+				c = src[k+i]
+			}
 			if !isToken[c] {
 				t |= 1 << i
 			}
@@ -97,108 +105,110 @@ func classifyScalar(m *scanMasks, word int, src []byte) {
 				l |= 1 << i
 			}
 		}
-		w := word + k/64
-		m.nonToken[w], m.nonField[w], m.lineFeed[w] = t, f, l
+		w := (word + k/64) * 8
+		binary.LittleEndian.PutUint64(m.nonToken[w:], t)
+		binary.LittleEndian.PutUint64(m.nonField[w:], f)
+		binary.LittleEndian.PutUint64(m.lineFeed[w:], l)
 	}
 }
 
-// blockScan holds the masks of b from base on, classified a chunk at a
-// time as the walk reaches them, up to scanLimit bytes. The bytes after
-// the end of b classify as NUL, which is a CTL and not a tchar, so a
-// name or value lookup that starts at or before len(b) always ends by
-// len(b).
+// blockScan holds the masks of b, classified as the walk reaches them, up
+// to scanLimit bytes. The bytes after the end of b classify as NUL, which
+// is a CTL and not a tchar, so a name or value lookup that starts at or
+// before len(b) always ends by len(b).
 type blockScan struct {
-	b    []byte
-	base int
-	hi   int // bytes classified from base; scanAll once all of b is
+	b  []byte
+	hi int // bytes classified; scanAll once all of b is
 	scanMasks
 }
 
-// more classifies chunks until at least need bytes from base are. It
-// reports false when need is beyond what the masks describe and b goes
-// on past that: the walk must stop and start again from a later base.
+// more classifies b until at least need bytes are, and scanFirst more
+// than before when b has them. It reports false when need is beyond what
+// the masks describe and b goes on past that: the walk must stop and
+// start again from a later line.
 func (s *blockScan) more(need int) bool {
-	for s.hi < need {
-		if s.hi >= scanLimit {
+	end := min(max(need, s.hi+scanFirst), scanLimit)
+	if len(s.b) > end {
+		if need > end {
 			return false
 		}
-		start := s.base + s.hi
-		if len(s.b)-start >= scanChunk {
-			classifyBlocks(&s.scanMasks, s.hi/64, s.b[start:start+scanChunk])
-			s.hi += scanChunk
-			continue
-		}
-		// The end of b: pad with NUL.
-		var pad [scanChunk]byte
-		copy(pad[:], s.b[start:])
-		classifyBlocks(&s.scanMasks, s.hi/64, pad[:])
-		s.hi = scanAll
+		end = (end + 63) &^ 63
+		classifyBlocks(&s.scanMasks, s.hi/64, s.b[s.hi:end])
+		s.hi = end
+		return true
 	}
+	// The rest of b, padded with NUL.
+	if s.hi < len(s.b) {
+		classifyBlocks(&s.scanMasks, s.hi/64, s.b[s.hi:])
+	}
+	if len(s.b)%64 == 0 {
+		// b ends on a block boundary: the next word is all NUL.
+		w := len(s.b) / 8
+		binary.LittleEndian.PutUint64(s.nonToken[w:], ^uint64(0))
+		binary.LittleEndian.PutUint64(s.nonField[w:], ^uint64(0))
+		binary.LittleEndian.PutUint64(s.lineFeed[w:], 0)
+	}
+	s.hi = scanAll
 	return true
 }
 
-// window returns the 64 bits of m (one of s's masks) for the bytes from
-// base+r on: the high part of word r/64 joined to the low part of the
-// next word, so that a name or value that crosses a block boundary costs
-// no branch. Both words must be classified.
-func window(m *[scanWords + 1]uint64, r int) uint64 {
-	w, sh := uint(r)>>6%scanWords, uint(r)&63
-	// <<1<<(63-sh) is <<(64-sh) without a shift by 64, which x86 would
-	// take as a shift by 0.
-	return m[w]>>sh | m[w+1]<<1<<(63-sh)
+// window returns the bits of m (one of s's masks) from byte r on: the
+// eight bytes of m that hold bit r, shifted so that bit r is bit 0. At
+// least its low 57 bits are valid, the rest are zero. The bytes through
+// r+63 must be classified, and r < scanLimit.
+func window(m *[(scanWords + 1) * 8]byte, r int) uint64 {
+	k := uint(r) >> 3 % (scanWords * 8)
+	return binary.LittleEndian.Uint64(m[k:k+8]) >> (uint(r) & 7)
 }
 
-// far returns the index of the first byte from p+64 on whose bit is set
-// in m (one of s's masks), or -1 when the masks end before it: the walk
-// calls it when window found none in the 64 bytes from p, p <= len(b).
-func (s *blockScan) far(m *[scanWords + 1]uint64, p int) int {
+// far returns the index of the first byte after p whose bit is set in m
+// (one of s's masks), or -1 when the masks end before it: the walk calls
+// it when window found none in the 57 bytes from p, p <= len(b).
+func (s *blockScan) far(m *[(scanWords + 1) * 8]byte, p int) int {
 	for {
-		p += 64
-		r := p - s.base
-		if r+scanReach > s.hi && !s.more(r+scanReach) {
+		p += 56
+		if p+scanReach > s.hi && !s.more(p+scanReach) {
 			return -1
 		}
-		if x := window(m, r); x != 0 {
+		if x := window(m, p); x != 0 {
 			return p + bits.TrailingZeros64(x)
 		}
 	}
 }
 
-// walkFields parses the field lines at b[i:] that need no rule named: a
-// name of tchars, a colon, OWS, field bytes and CRLF (or LF, unless
-// bareLF is false), as parseFields would. It stops at the first line that
-// is anything else (the empty line, an error, obs-fold, the end of b, one
+// walkFields parses the field lines at b[i0:] that need no rule named: a
+// name of tchars, a colon, OWS, field bytes and CRLF (or LF, when bareLF
+// is set), as parseFields would. It stops at the first line that is
+// anything else (the empty line, an error, obs-fold, the end of b, one
 // field more than cap(hs)) or that ends beyond the 1 KiB it classifies,
 // and leaves that line to parseFields.
 //
 // It returns hs and n with the fields added, the index of the line it
 // stopped at, and the raw bounds of the last value it stored (-1 when it
 // stored none), for obs-fold. The other arguments are those of
-// parseFields; i < len(b).
-func walkFields(b []byte, i int, hs []Header, n int, dry, bareLF bool) (_ []Header, _, _, valStart, valEnd int) {
+// parseFields; i0 < len(b).
+func walkFields(b []byte, i0 int, hs []Header, n int, dry, bareLF bool) (_ []Header, _, _, valStart, valEnd int) {
 	valStart, valEnd = -1, -1
-	s := blockScan{b: b, base: i}
-	if !s.more(scanReach) {
-		return hs, i, n, valStart, valEnd
-	}
-	lw, lfs := 0, s.lineFeed[0] // the word of line feeds in use, and its unused bits
+	b = b[i0:] // the walk's indexes are from i0; its slices are those of the whole
+	s := blockScan{b: b}
+	s.more(scanReach)
+	// The start of the next line comes from the line feeds: lfs holds
+	// those of word lw not yet used.
+	lw, lfs := 0, binary.LittleEndian.Uint64(s.lineFeed[:])
+	i := 0
 	for {
 		// The name: up to the first byte that is not a tchar, which must
 		// be the colon.
-		r := i - s.base
-		if r+scanReach > s.hi && !s.more(r+scanReach) {
+		if i+scanReach > s.hi && !s.more(i+scanReach) {
 			break
 		}
-		x := window(&s.nonToken, r)
-		if x&1 != 0 {
-			break // not a field line, or an empty name
-		}
+		x := window(&s.nonToken, i)
 		j := i + bits.TrailingZeros64(x)
 		if x == 0 {
 			j = s.far(&s.nonToken, i)
 		}
-		if j < 0 || j >= len(b) || b[j] != ':' {
-			break
+		if j <= i || j >= len(b) || b[j] != ':' {
+			break // not a field line, or an empty name, or too long
 		}
 		vs := j + 1
 		for vs < len(b) && isOWS(b[vs]) {
@@ -206,11 +216,10 @@ func walkFields(b []byte, i int, hs []Header, n int, dry, bareLF bool) (_ []Head
 		}
 		// The value: up to the first byte that is not a field byte,
 		// which must end the line.
-		r = vs - s.base
-		if r+scanReach > s.hi && !s.more(r+scanReach) {
+		if vs+scanReach > s.hi && !s.more(vs+scanReach) {
 			break
 		}
-		x = window(&s.nonField, r)
+		x = window(&s.nonField, vs)
 		e := vs + bits.TrailingZeros64(x)
 		if x == 0 {
 			if e = s.far(&s.nonField, vs); e < 0 {
@@ -220,11 +229,11 @@ func walkFields(b []byte, i int, hs []Header, n int, dry, bareLF bool) (_ []Head
 		// The line's end: the next line feed.
 		for lfs == 0 {
 			if lw++; lw >= scanWords || (lw+1)*64 > s.hi && !s.more((lw+1)*64) {
-				return hs, i, n, valStart, valEnd
+				return hs, i0 + i, n, valStart, valEnd
 			}
-			lfs = s.lineFeed[lw]
+			lfs = binary.LittleEndian.Uint64(s.lineFeed[lw%scanWords*8:])
 		}
-		lf := s.base + lw*64 + bits.TrailingZeros64(lfs)
+		lf := lw*64 + bits.TrailingZeros64(lfs)
 		lfs &= lfs - 1
 		if e >= len(b) || !(lf == e+1 && b[e] == '\r' || lf == e && bareLF) || n == cap(hs) {
 			break
@@ -239,9 +248,9 @@ func walkFields(b []byte, i int, hs []Header, n int, dry, bareLF bool) (_ []Head
 			f := &hs[len(hs)-1]
 			f.Name = b[i:j]
 			f.Value = b[vs:ve]
-			valStart, valEnd = vs, e
+			valStart, valEnd = i0+vs, i0+e
 		}
 		i = lf + 1
 	}
-	return hs, i, n, valStart, valEnd
+	return hs, i0 + i, n, valStart, valEnd
 }
