@@ -16,9 +16,13 @@
 // # Reading and writing
 //
 // A TCP peer is a streampeer.StreamPeer. The partial verbs never wait:
-// nothing to read (EAGAIN) is 0, nil. The whole verbs, GetData and PutData,
-// wait in poll(2) on the socket, using no CPU while they wait. A FIN from
-// the other side is a clean end: the peer goes to StatusNone and the get
+// nothing to read (EAGAIN) is 0, nil, and each is one system call on the
+// raw socket. The whole verbs, GetData and PutData, and the Wait methods
+// wait in Go's runtime network poller (epoll underneath), as net.TCPConn
+// does: the first time a peer waits, its socket is wrapped in an os.File,
+// which registers it with the poller and owns it from then on; a waiting
+// goroutine is parked, holding no thread and using no CPU, and timed waits
+// are deadlines of that file. A FIN from the other side is a clean end: the peer goes to StatusNone and the get
 // verbs return io.EOF once the bytes before it are read. A reset is an
 // error: StatusError, and an error wrapping ErrConnection and ECONNRESET.
 // streampeer.NewConn turns a peer into a net.Conn with deadlines.
@@ -28,7 +32,9 @@
 // A Loop watches registered peers with epoll and calls their Handler on
 // its one goroutine, level-triggered by default or edge-triggered on
 // request. The goroutine runs from Start (or inside Run) until Close, which
-// joins it. Nothing is allocated per event.
+// joins it. Nothing is allocated per event. A peer driven only by a Loop
+// (the partial verbs and Poll) never waits, so it is not registered with
+// the runtime poller and each event wakes one thread only.
 //
 // # Errors
 //

@@ -50,7 +50,7 @@ func ExampleTCP() {
 			return
 		}
 		if n == 0 {
-			_ = p.WaitReadable(-1) // sleeps in poll(2)
+			_ = p.WaitReadable(-1) // parked in the runtime poller
 		}
 	}
 	fmt.Printf("%q %v\n", answer, p.Status())

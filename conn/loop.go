@@ -49,7 +49,14 @@ const DefaultLoopEvents = 256
 //
 // A registration belongs to one socket: DisconnectFromHost releases the
 // socket and with it the registration, so a peer that connects again must
-// be added again. Call Remove before DisconnectFromHost from another
+// be added again.
+//
+// A peer that has waited (GetData or PutData that could not finish at
+// once, the Wait methods, WaitConnected) is registered with Go's runtime
+// poller as well. Both watch it without trouble, each with its own epoll
+// instance, but every event then wakes the runtime's poller too: peers of a
+// Loop should stick to the partial verbs and Poll, and connect with Poll
+// rather than WaitConnected. Call Remove before DisconnectFromHost from another
 // goroutine than the Loop's, so that no event for the old socket is on its
 // way to the handler.
 type Loop struct {

@@ -25,7 +25,7 @@ func cpuTime(t *testing.T) time.Duration {
 // TestBlockedWaitUsesNoCPU blocks for about 300ms, once in WaitReadable
 // until its timeout and once in GetData until the server answers, and
 // checks the process spent well under 50ms of CPU meanwhile: the waits sleep
-// in poll(2) instead of spinning.
+// in the runtime poller instead of spinning.
 func TestBlockedWaitUsesNoCPU(t *testing.T) {
 	checkLeaks(t)
 	s := newServer(t, "tcp4", "127.0.0.1:0", func(c net.Conn) {

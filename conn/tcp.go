@@ -1,10 +1,12 @@
 package conn
 
 import (
-	"io"
 	"net"
 	"net/netip"
+	"os"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -25,30 +27,49 @@ const DefaultConnectTimeout = 30 * time.Second
 //
 // Reads and writes: the partial verbs never wait; GetPartialData returns
 // 0, nil when no byte is ready (EAGAIN) and PutPartialData returns 0, nil
-// when the send buffer is full. GetData and PutData wait on the socket with
-// poll(2) until all of p moved. A FIN from the remote side is a clean end:
-// the status becomes StatusNone and the get verbs return io.EOF once the
-// bytes before it were read; the put verbs then return ErrUnconfigured. A
-// reset or another socket error moves the peer to StatusError and every
-// verb returns that error, which wraps ErrConnection and the errno. The
-// socket is released by DisconnectFromHost or Close, not by a FIN or an
-// error.
+// when the send buffer is full. Each is one system call on the socket. A
+// FIN from the remote side is a clean end: the status becomes StatusNone
+// and the get verbs return io.EOF once the bytes before it were read; the
+// put verbs then return ErrUnconfigured. A reset or another socket error
+// moves the peer to StatusError and every verb returns that error, which
+// wraps ErrConnection and the errno. The socket is released by
+// DisconnectFromHost or Close, not by a FIN or an error.
+//
+// Waiting: the first time a verb has to wait (GetData, PutData, the Wait
+// methods), the socket is handed to Go's runtime network poller through an
+// os.File, which from then on owns the descriptor and closes it on
+// DisconnectFromHost. A waiting goroutine is parked by the runtime, as one
+// blocked on a net.TCPConn is, and uses no thread and no CPU; timed waits
+// are deadlines of that file. A peer that never waits (one driven by a
+// Loop, say) is never registered with the runtime poller.
 //
 // The zero value is a peer in StatusNone, ready for ConnectToHost. One
 // goroutine may read while another writes, and DisconnectFromHost, Close
 // and Interrupt may be called from any goroutine: they wake the waits in
 // progress, which then return ErrUnconfigured. The remaining methods
 // (ConnectToHost, Poll, the setters) belong to one goroutine at a time.
-//
-// A peer that waited (GetData, PutData, the Wait methods) holds one more
-// descriptor, an eventfd used to wake its waits, until it is disconnected.
+// Two goroutines reading at once (or writing at once) get no data race, but
+// their waits take turns.
 type TCP struct {
 	mu     sync.Mutex
 	status Status
 	err    error // why the peer is in StatusError
 	eof    bool  // the remote side sent FIN
-	fd     int
-	open   bool // fd holds a socket
+
+	// The socket. fd, open and gen change with both mu and sock held; the
+	// partial verbs read them under sock.RLock alone, so a reader and a
+	// writer never wait for each other, and a closer waits only for the
+	// system calls in flight. live mirrors status == StatusConnected.
+	sock sync.RWMutex
+	fd   int
+	open bool   // fd holds a socket
+	gen  uint64 // counts sockets: a verb tells its socket was replaced
+	live atomic.Bool
+
+	// file wraps fd once a verb had to wait, registering it with the
+	// runtime poller; from then on it owns fd. rc is its raw connection.
+	file atomic.Pointer[os.File]
+	rc   syscall.RawConn
 
 	// Settings, kept across connections.
 	noDelayOff     bool
@@ -68,16 +89,18 @@ type TCP struct {
 	lastErr    error
 	peer       netip.AddrPort
 
-	// Waits: waiters poll the socket and the wake eventfd. Interrupt and
-	// the closers write to wake; the last waiter out drains it.
-	wake      int
-	wakeOpen  bool
-	waiters   int
-	signalled bool
-	pending   bool
-	closing   bool
-	cond      sync.Cond
-	scratch   [8]byte
+	// Waits, per direction (dirRead, dirWrite): how many are in progress,
+	// the deadline set on file and whether it is not zero (read without mu
+	// by the whole verbs), and the callbacks of the runtime poller. intr
+	// counts Interrupt calls that cut waits short; pending is an Interrupt
+	// that found no wait.
+	waits    [2]int
+	deadline [2]time.Time
+	timed    [2]atomic.Bool
+	checks   [2]readyCheck
+	intr     uint64
+	pending  bool
+	scratch  [1]byte
 }
 
 // NewTCPFromFD returns a peer in StatusConnected over fd, a connected
@@ -103,8 +126,10 @@ func NewTCPFromFD(fd int) (*TCP, error) {
 		return nil, wrap(ErrInvalidParameter, err)
 	}
 	unix.CloseOnExec(fd)
-	t := &TCP{fd: fd, open: true, status: StatusConnected, peer: addrPort(sa)}
+	t := &TCP{peer: addrPort(sa)}
 	t.applyOptions(fd)
+	t.adoptLocked(fd)
+	t.setStatusLocked(StatusConnected)
 	return t, nil
 }
 
@@ -228,7 +253,7 @@ func (t *TCP) ConnectToHost(host string, port int) error {
 		return ErrAlreadyInUse
 	}
 	t.resetLocked()
-	t.status = StatusConnecting
+	t.setStatusLocked(StatusConnecting)
 	t.port = port
 	if ipErr == nil {
 		t.addrs = append(t.addrs[:0], ip.Unmap())
@@ -294,7 +319,7 @@ func (t *TCP) WaitConnected(timeout time.Duration) error {
 				d = max(a, 0)
 			}
 		}
-		if err := t.wait(unix.POLLOUT, d); err != nil && err != errTimeout {
+		if err := t.wait(dirWrite, d); err != nil && err != errTimeout {
 			return err
 		}
 	}
@@ -308,11 +333,7 @@ func (t *TCP) DisconnectFromHost() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.resetLocked()
-	if t.wakeOpen {
-		unix.Close(t.wake)
-		t.wakeOpen = false
-	}
-	t.signalled, t.pending = false, false
+	t.pending = false
 }
 
 // Close is DisconnectFromHost, for io.Closer. It always returns nil.
@@ -371,115 +392,6 @@ func (t *TCP) AvailableBytes() int {
 	return n
 }
 
-// GetPartialData reads the bytes that are ready, up to len(p), without
-// waiting; 0, nil when none is.
-func (t *TCP) GetPartialData(p []byte) (int, error) {
-	t.mu.Lock()
-	n, err := t.readLocked(p)
-	t.mu.Unlock()
-	return n, err
-}
-
-// GetData fills p, waiting on the socket as long as needed. A stream that
-// ends before the first byte returns io.EOF, after some bytes
-// io.ErrUnexpectedEOF.
-func (t *TCP) GetData(p []byte) error {
-	got := 0
-	for got < len(p) {
-		n, err := t.GetPartialData(p[got:])
-		got += n
-		if err != nil {
-			if err == io.EOF && got > 0 {
-				return io.ErrUnexpectedEOF
-			}
-			return err
-		}
-		if n == 0 {
-			if err := t.wait(unix.POLLIN, -1); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// PutPartialData writes as much of p as the socket takes now, without
-// waiting; 0, nil when its send buffer is full.
-func (t *TCP) PutPartialData(p []byte) (int, error) {
-	t.mu.Lock()
-	n, err := t.writeLocked(p)
-	t.mu.Unlock()
-	return n, err
-}
-
-// PutData writes all of p, waiting on the socket as long as needed.
-func (t *TCP) PutData(p []byte) error {
-	sent := 0
-	for sent < len(p) {
-		n, err := t.PutPartialData(p[sent:])
-		sent += n
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			if err := t.wait(unix.POLLOUT, -1); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func (t *TCP) readLocked(p []byte) (int, error) {
-	if t.eof {
-		return 0, io.EOF
-	}
-	if t.status != StatusConnected {
-		return 0, t.unusableLocked()
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	for {
-		n, err := unix.Read(t.fd, p)
-		switch err {
-		case nil:
-			if n == 0 {
-				t.eof = true
-				t.status = StatusNone
-				return 0, io.EOF
-			}
-			return n, nil
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			return 0, nil
-		}
-		return 0, t.failLocked(err)
-	}
-}
-
-func (t *TCP) writeLocked(p []byte) (int, error) {
-	if t.status != StatusConnected {
-		return 0, t.unusableLocked()
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	for {
-		n, err := unix.Write(t.fd, p)
-		switch err {
-		case nil:
-			return n, nil
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			return 0, nil
-		}
-		return 0, t.failLocked(err)
-	}
-}
-
 // unusableLocked is the error of a verb on a peer that is not connected.
 func (t *TCP) unusableLocked() error {
 	if t.status == StatusError {
@@ -490,43 +402,64 @@ func (t *TCP) unusableLocked() error {
 
 // failLocked moves a connected peer to StatusError for err.
 func (t *TCP) failLocked(err error) error {
-	t.status = StatusError
+	t.setStatusLocked(StatusError)
 	t.err = wrap(ErrConnection, err)
 	return t.err
 }
 
-// resetLocked stops a lookup, releases the socket (but not the wake
-// eventfd) and forgets the connection.
+// resetLocked stops a lookup, releases the socket and forgets the
+// connection.
 func (t *TCP) resetLocked() {
 	if t.job != nil {
 		t.job.stop()
 		t.job = nil
 	}
 	t.closeFDLocked()
-	t.status, t.err, t.eof = StatusNone, nil, false
+	t.setStatusLocked(StatusNone)
+	t.err, t.eof = nil, false
 	t.addrs, t.next, t.lastErr = t.addrs[:0], 0, nil
 	t.peer, t.attemptEnd = netip.AddrPort{}, time.Time{}
 }
 
-// closeFDLocked closes the socket after waking the waits on it and letting
-// them leave, so that no poll(2) runs on a number the system may reuse.
+// setStatusLocked moves the peer to st.
+func (t *TCP) setStatusLocked(st Status) {
+	t.status = st
+	t.live.Store(st == StatusConnected)
+}
+
+// adoptLocked makes fd, a new socket, the peer's.
+func (t *TCP) adoptLocked(fd int) {
+	t.sock.Lock()
+	t.fd, t.open = fd, true
+	t.gen++
+	t.sock.Unlock()
+}
+
+// closeFDLocked releases the socket. Once no partial verb uses the number
+// any more, the descriptor is closed: through its os.File when it has one,
+// which first wakes the waits parked on it and lets them leave, so that
+// nothing waits on a number the system may reuse.
 func (t *TCP) closeFDLocked() {
 	if !t.open {
 		return
 	}
-	if t.waiters > 0 {
-		t.closing = true
-		t.signalLocked()
-		if t.cond.L == nil {
-			t.cond.L = &t.mu
-		}
-		for t.waiters > 0 {
-			t.cond.Wait()
-		}
-		t.closing = false
-	}
-	unix.Close(t.fd)
+	t.live.Store(false)
+	t.sock.Lock()
+	fd := t.fd
 	t.open = false
+	t.gen++
+	f := t.file.Swap(nil)
+	t.sock.Unlock()
+	t.rc = nil
+	for dir := range t.deadline {
+		t.deadline[dir] = time.Time{}
+		t.timed[dir].Store(false)
+	}
+	if f != nil {
+		_ = f.Close()
+	} else {
+		unix.Close(fd)
+	}
 }
 
 // attemptLocked tries the addresses from t.next on until one connects or
@@ -537,10 +470,10 @@ func (t *TCP) attemptLocked() error {
 		t.next++
 		fd, err := t.dial(a)
 		if err == nil || err == unix.EINPROGRESS {
-			t.fd, t.open = fd, true
+			t.adoptLocked(fd)
 			t.peer = netip.AddrPortFrom(a, uint16(t.port))
 			if err == nil {
-				t.status = StatusConnected
+				t.setStatusLocked(StatusConnected)
 				t.attemptEnd = time.Time{}
 				return nil
 			}
@@ -553,7 +486,7 @@ func (t *TCP) attemptLocked() error {
 		}
 		t.lastErr = err
 	}
-	t.status = StatusError
+	t.setStatusLocked(StatusError)
 	t.attemptEnd = time.Time{}
 	t.err = wrap(ErrCantConnect, t.lastErr)
 	return t.err
@@ -647,7 +580,7 @@ func (t *TCP) pollConnectingLocked() error {
 		j := t.job
 		t.job = nil
 		if j.err != nil || len(j.addrs) == 0 {
-			t.status = StatusError
+			t.setStatusLocked(StatusError)
 			t.err = wrap(ErrCantResolve, j.err)
 			return t.err
 		}
@@ -686,7 +619,7 @@ func (t *TCP) pollConnectingLocked() error {
 		t.lastErr = err
 		return t.attemptLocked()
 	}
-	t.status = StatusConnected
+	t.setStatusLocked(StatusConnected)
 	t.attemptEnd = time.Time{}
 	return nil
 }
@@ -700,7 +633,7 @@ func (t *TCP) pollConnectedLocked() error {
 	switch {
 	case err == nil && n == 0:
 		t.eof = true
-		t.status = StatusNone
+		t.setStatusLocked(StatusNone)
 	case err != nil && err != unix.EAGAIN && err != unix.EINTR:
 		return t.failLocked(err)
 	}
