@@ -122,17 +122,16 @@ type blockScan struct {
 	scanMasks
 }
 
-// more classifies b until at least need bytes are, and scanFirst more
-// than before when b has them. It reports false when need is beyond what
-// the masks describe and b goes on past that: the walk must stop and
-// start again from a later line.
-func (s *blockScan) more(need int) bool {
-	end := min(max(need, s.hi+scanFirst), scanLimit)
-	if len(s.b) > end {
-		if need > end {
-			return false
-		}
-		end = (end + 63) &^ 63
+// more classifies scanFirst more bytes of b, or the rest of b if that is
+// all there is and shorter than scanLimit (so that no lookup starts at
+// scanLimit). It reports false when the masks are full, or b is all
+// classified: the walk must stop, and start again from a later line.
+func (s *blockScan) more() bool {
+	if s.hi >= scanLimit {
+		return false
+	}
+	end := min(s.hi+scanFirst, scanLimit)
+	if len(s.b) > end || len(s.b) == scanLimit {
 		classifyBlocks(&s.scanMasks, s.hi/64, s.b[s.hi:end])
 		s.hi = end
 		return true
@@ -161,21 +160,6 @@ func window(m *[(scanWords + 1) * 8]byte, r int) uint64 {
 	return binary.LittleEndian.Uint64(m[k:k+8]) >> (uint(r) & 7)
 }
 
-// far returns the index of the first byte after p whose bit is set in m
-// (one of s's masks), or -1 when the masks end before it: the walk calls
-// it when window found none in the 57 bytes from p, p <= len(b).
-func (s *blockScan) far(m *[(scanWords + 1) * 8]byte, p int) int {
-	for {
-		p += 56
-		if p+scanReach > s.hi && !s.more(p+scanReach) {
-			return -1
-		}
-		if x := window(m, p); x != 0 {
-			return p + bits.TrailingZeros64(x)
-		}
-	}
-}
-
 // walkFields parses the field lines at b[i0:] that need no rule named: a
 // name of tchars, a colon, OWS, field bytes and CRLF (or LF, when bareLF
 // is set), as parseFields would. It stops at the first line that is
@@ -188,69 +172,94 @@ func (s *blockScan) far(m *[(scanWords + 1) * 8]byte, p int) int {
 // stored none), for obs-fold. The other arguments are those of
 // parseFields; i0 < len(b).
 func walkFields(b []byte, i0 int, hs []Header, n int, dry, bareLF bool) (_ []Header, _, _, valStart, valEnd int) {
-	valStart, valEnd = -1, -1
 	b = b[i0:] // the walk's indexes are from i0; its slices are those of the whole
 	s := blockScan{b: b}
-	s.more(scanReach)
+	s.more()
+	stored := len(hs)
 	// The start of the next line comes from the line feeds: lfs holds
 	// those of word lw not yet used.
 	lw, lfs := 0, binary.LittleEndian.Uint64(s.lineFeed[:])
 	i := 0
+	// The line loop makes no calls, so that the compiler keeps its state
+	// in registers: when a lookup would read past the classified bytes,
+	// it breaks out to classify more and starts the line again; at a line
+	// it does not take, it jumps to done.
 	for {
-		// The name: up to the first byte that is not a tchar, which must
-		// be the colon.
-		if i+scanReach > s.hi && !s.more(i+scanReach) {
-			break
-		}
-		x := window(&s.nonToken, i)
-		j := i + bits.TrailingZeros64(x)
-		if x == 0 {
-			j = s.far(&s.nonToken, i)
-		}
-		if j <= i || j >= len(b) || b[j] != ':' {
-			break // not a field line, or an empty name, or too long
-		}
-		vs := j + 1
-		for vs < len(b) && isOWS(b[vs]) {
-			vs++
-		}
-		// The value: up to the first byte that is not a field byte,
-		// which must end the line.
-		if vs+scanReach > s.hi && !s.more(vs+scanReach) {
-			break
-		}
-		x = window(&s.nonField, vs)
-		e := vs + bits.TrailingZeros64(x)
-		if x == 0 {
-			if e = s.far(&s.nonField, vs); e < 0 {
+		limit := s.hi - scanReach // the last start of a lookup
+	line:
+		for i <= limit {
+			// The name: up to the first byte that is not a tchar, which
+			// must be the colon.
+			x, p := window(&s.nonToken, i), i
+			for x == 0 {
+				if p += 56; p > limit {
+					break line
+				}
+				x = window(&s.nonToken, p)
+			}
+			j := p + bits.TrailingZeros64(x)
+			if j == i || j >= len(b) || b[j] != ':' {
+				goto done
+			}
+			vs := j + 1
+			for vs < len(b) && isOWS(b[vs]) {
+				vs++
+			}
+			// The value: up to the first byte that is not a field byte,
+			// which must end the line.
+			if vs > limit {
 				break
 			}
-		}
-		// The line's end: the next line feed.
-		for lfs == 0 {
-			if lw++; lw >= scanWords || (lw+1)*64 > s.hi && !s.more((lw+1)*64) {
-				return hs, i0 + i, n, valStart, valEnd
+			x, p = window(&s.nonField, vs), vs
+			for x == 0 {
+				if p += 56; p > limit {
+					break line
+				}
+				x = window(&s.nonField, p)
 			}
-			lfs = binary.LittleEndian.Uint64(s.lineFeed[lw%scanWords*8:])
+			e := p + bits.TrailingZeros64(x)
+			// The line's end: the next line feed.
+			for lfs == 0 {
+				if lw+1 >= scanWords || (lw+2)*64 > s.hi {
+					break line
+				}
+				lw++
+				lfs = binary.LittleEndian.Uint64(s.lineFeed[lw*8:])
+			}
+			lf := lw*64 + bits.TrailingZeros64(lfs)
+			if e >= len(b) || !(lf == e+1 && b[e] == '\r' || lf == e && bareLF) || n == cap(hs) {
+				goto done
+			}
+			lfs &= lfs - 1
+			ve := e
+			for ve > vs && isOWS(b[ve-1]) {
+				ve--
+			}
+			n++
+			if !dry {
+				hs = hs[:len(hs)+1]
+				f := &hs[len(hs)-1]
+				f.Name = b[i:j]
+				f.Value = b[vs:ve]
+			}
+			i = lf + 1
 		}
-		lf := lw*64 + bits.TrailingZeros64(lfs)
-		lfs &= lfs - 1
-		if e >= len(b) || !(lf == e+1 && b[e] == '\r' || lf == e && bareLF) || n == cap(hs) {
+		if !s.more() {
 			break
 		}
-		ve := e
-		for ve > vs && isOWS(b[ve-1]) {
-			ve--
+	}
+done:
+	// The raw bounds of the last value: it was trimmed of OWS up to the
+	// line's end.
+	valStart, valEnd = -1, -1
+	if len(hs) > stored {
+		v := hs[len(hs)-1].Value
+		valStart = cap(b) - cap(v)
+		valEnd = valStart + len(v)
+		for isOWS(b[valEnd]) {
+			valEnd++
 		}
-		n++
-		if !dry {
-			hs = hs[:len(hs)+1]
-			f := &hs[len(hs)-1]
-			f.Name = b[i:j]
-			f.Value = b[vs:ve]
-			valStart, valEnd = i0+vs, i0+e
-		}
-		i = lf + 1
+		valStart, valEnd = i0+valStart, i0+valEnd
 	}
 	return hs, i0 + i, n, valStart, valEnd
 }
