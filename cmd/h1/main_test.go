@@ -150,7 +150,8 @@ func TestParseFailure(t *testing.T) {
 		{"chunked cut short", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", "truncated-body"},
 		{"te and cl", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", "transfer-encoding-with-content-length"},
 		{"bad chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad-chunk-size"},
-		{"bad interim", "HTTP/1.1 100 Continue\r\nBad Header: x\r\n\r\n", "space-before-colon"},
+		{"bad interim", "HTTP/1.1 100 Continue\r\nBad Header: x\r\n\r\n", "bad-header-name"},
+		{"space before colon", "HTTP/1.1 200 OK\r\nBad : x\r\n\r\n", "space-before-colon"},
 		{"obs-fold", "HTTP/1.1 200 OK\r\nA: b\r\n c\r\n\r\n", "obs-fold"},
 	}
 	for _, c := range cases {
