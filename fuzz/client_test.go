@@ -18,7 +18,7 @@ type dripPeer struct {
 	idle  bool // the last call handed out nothing
 }
 
-func (p *dripPeer) PutData(b []byte) error                { return nil }
+func (p *dripPeer) PutData(b []byte) error               { return nil }
 func (p *dripPeer) PutPartialData(b []byte) (int, error) { return len(b), nil }
 func (p *dripPeer) AvailableBytes() int                  { return len(p.data) }
 func (p *dripPeer) GetData(b []byte) error {
