@@ -1,5 +1,7 @@
 package parser
 
+import "encoding/binary"
+
 // Byte classes of RFC 9110 §5.6.2 (tchar) and §5.5 (field-vchar), as
 // lookup tables so the hot loops test one byte with one load.
 
@@ -53,12 +55,44 @@ func equalFold(b []byte, s string) bool {
 	if len(b) != len(s) {
 		return false
 	}
+	if len(b) >= 8 {
+		return equalFoldWords(b, s)
+	}
 	for i := 0; i < len(s); i++ {
 		if lower(b[i]) != s[i] {
 			return false
 		}
 	}
 	return true
+}
+
+// equalFoldWords is equalFold for len(b) == len(s) >= 8, eight bytes at a
+// time; the last word overlaps the one before it.
+func equalFoldWords(b []byte, s string) bool {
+	last := len(b) - 8
+	for i := 0; i < last; i += 8 {
+		if lower8(binary.LittleEndian.Uint64(b[i:])) != stringWord(s, i) {
+			return false
+		}
+	}
+	return lower8(binary.LittleEndian.Uint64(b[last:])) == stringWord(s, last)
+}
+
+// stringWord returns s[i:i+8] as a little-endian word.
+func stringWord(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// lower8 is lower on each byte of x. On the low seven bits of each byte,
+// adding 0x80-'A' sets the byte's high bit when it is 'A' or more, and
+// adding 0x7f-'Z' when it is more than 'Z'; no carry crosses a byte. A
+// byte whose own high bit is set is not a letter.
+func lower8(x uint64) uint64 {
+	x7 := x & (lsb * 0x7f)
+	upper := (x7 + lsb*(0x80-'A')) &^ (x7 + lsb*(0x7f-'Z')) &^ x & msb
+	return x | upper>>2 // 0x80>>2 is the case bit, 0x20
 }
 
 // isOWS reports SP or HTAB (RFC 9110 §5.6.3).
