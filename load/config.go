@@ -86,8 +86,10 @@ type Target struct {
 	// Path is the request-target in origin-form, such as "/index.html?q=1".
 	// Empty means "/".
 	Path string
-	// Headers are sent as given after Host (which one of them may
-	// replace), and before the default User-Agent and Accept.
+	// Headers are sent as given after Host, which one of them may
+	// replace. Nothing else is added (no User-Agent, no Accept): the
+	// request is as small as wrk's, so the server's work per request is
+	// the same.
 	Headers []parser.Header
 }
 
@@ -137,6 +139,7 @@ func (t *Target) encode() ([]byte, error) {
 		Port:          t.Port,
 		Headers:       t.Headers,
 		ContentLength: -1,
+		NoDefaults:    true,
 	}
 	if r.Method == "" {
 		r.Method = "GET"

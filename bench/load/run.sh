@@ -8,6 +8,12 @@
 # requests/s side by side with the ratios. nginx is stopped and the
 # directory removed on exit, however the script ends.
 #
+# nginx runs one worker (worker_processes 1): on a 2-core machine that
+# leaves one core to nginx and one to the load generator, so a run shows
+# whether a generator keeps the server saturated. With two workers the
+# generator and nginx fight over both cores and the numbers say more about
+# the scheduler than about the tools. NGINX_WORKERS=auto tries it anyway.
+#
 # Settings (environment): ROUNDS (3), DURATION in seconds (10), CONNS (32),
 # WRK_THREADS (2), NGINX_WORKERS (1), H1_LOOPS (1), GO (go).
 set -eu
@@ -112,7 +118,7 @@ while [ $r -le "$ROUNDS" ]; do
 	wrk_rps="$wrk_rps $rps"
 
 	out=$("$dir/h1" load -c "$CONNS" -d "${DURATION}s" --loops "$H1_LOOPS" --json "$url")
-	rps=$(echo "$out" | sed -n 's/.*"rps":\([0-9.e+]*\).*/\1/p')
+	rps=$(echo "$out" | sed -n 's/.*"rps":\([0-9.e+]*\).*/\1/p' | awk '{printf "%.2f", $1}')
 	errs=$(echo "$out" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
 	[ "$errs" != "0" ] && notes="$notes  h1 round $r: $errs errors: $out\n"
 	echo "round $r: h1 load $rps req/s ($errs errors)"
@@ -134,6 +140,11 @@ function median(s,   a, n, i, j, t) {
 	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
+function mean(s,   a, n, i, t) {
+	n = split(s, a, " ")
+	for (i = 1; i <= n; i++) t += a[i]
+	return n ? t / n : 0
+}
 function row(name, s,   a, n, i, line) {
 	n = split(s, a, " ")
 	line = sprintf("%-9s", name)
@@ -142,11 +153,12 @@ function row(name, s,   a, n, i, line) {
 }
 BEGIN {
 	mw = median(wrk); mh = median(h1); my = hey + 0
-	printf "requests/s, %s connections, %ss per run\n", conns, dur
-	printf "%-9s %10s %10s %10s %10s %10s %10s\n", "tool", "run 1", "run 2", "run 3", "median", "vs wrk", "vs hey"
-	printf "%s %10.0f %10.2f %10.2f\n", row("wrk", wrk), mw, 1, (my > 0 ? mw / my : 0)
-	printf "%s %10.0f %10.2f %10.2f\n", row("h1 load", h1), mh, (mw > 0 ? mh / mw : 0), (my > 0 ? mh / my : 0)
-	printf "%s %10.0f %10.2f %10.2f\n", row("hey", hey), my, (mw > 0 ? my / mw : 0), 1
+	aw = mean(wrk); ah = mean(h1)
+	printf "requests/s, %s connections, %ss per run; ratios of medians (of means)\n", conns, dur
+	printf "%-9s %10s %10s %10s %10s %10s %15s %15s\n", "tool", "run 1", "run 2", "run 3", "median", "mean", "vs wrk", "vs hey"
+	printf "%s %10.0f %10.0f %7.2f (%4.2f) %7.2f (%4.2f)\n", row("wrk", wrk), mw, aw, 1, 1, (my > 0 ? mw / my : 0), (my > 0 ? aw / my : 0)
+	printf "%s %10.0f %10.0f %7.2f (%4.2f) %7.2f (%4.2f)\n", row("h1 load", h1), mh, ah, (mw > 0 ? mh / mw : 0), (aw > 0 ? ah / aw : 0), (my > 0 ? mh / my : 0), (my > 0 ? ah / my : 0)
+	printf "%s %10.0f %10.0f %7.2f (%4.2f) %7.2f (%4.2f)\n", row("hey", hey), my, my, (mw > 0 ? my / mw : 0), (aw > 0 ? my / aw : 0), 1, 1
 }'
 if [ -n "$notes" ]; then
 	echo "errors:"
