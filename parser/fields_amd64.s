@@ -17,12 +17,12 @@ TEXT ·classifyAVX2(SB), NOSPLIT, $0-32
 	MOVQ src+16(FP), BX
 	MOVQ blocks+24(FP), CX
 
-	VBROADCASTI128 ·nibbleTables+0(SB), Y8   // tchar, by low nibble
-	VBROADCASTI128 ·nibbleTables+16(SB), Y9  // tchar, by high nibble
-	VBROADCASTI128 ·nibbleTables+32(SB), Y10 // not a field byte, by low nibble
-	VBROADCASTI128 ·nibbleTables+48(SB), Y11 // not a field byte, by high nibble
-	VBROADCASTI128 ·nibbleTables+64(SB), Y12 // 0x0f in every byte
-	VBROADCASTI128 ·nibbleTables+80(SB), Y14 // '\n' in every byte
+	VBROADCASTI128 ·nibbleTables+nibbleTable_tokenLo(SB), Y8   // tchar, by low nibble
+	VBROADCASTI128 ·nibbleTables+nibbleTable_tokenHi(SB), Y9  // tchar, by high nibble
+	VBROADCASTI128 ·nibbleTables+nibbleTable_ctlLo(SB), Y10 // not a field byte, by low nibble
+	VBROADCASTI128 ·nibbleTables+nibbleTable_ctlHi(SB), Y11 // not a field byte, by high nibble
+	VBROADCASTI128 ·nibbleTables+nibbleTable_low(SB), Y12 // 0x0f in every byte
+	VBROADCASTI128 ·nibbleTables+nibbleTable_lf(SB), Y14 // '\n' in every byte
 	VPXOR Y13, Y13, Y13
 
 	TESTQ CX, CX
@@ -99,12 +99,12 @@ TEXT ·classifyAVX512(SB), NOSPLIT, $0-32
 	MOVQ src+16(FP), BX
 	MOVQ n+24(FP), DX
 
-	VBROADCASTI32X4 ·nibbleTables+0(SB), Z8
-	VBROADCASTI32X4 ·nibbleTables+16(SB), Z9
-	VBROADCASTI32X4 ·nibbleTables+32(SB), Z10
-	VBROADCASTI32X4 ·nibbleTables+48(SB), Z11
-	VBROADCASTI32X4 ·nibbleTables+64(SB), Z12
-	VBROADCASTI32X4 ·nibbleTables+80(SB), Z14
+	VBROADCASTI32X4 ·nibbleTables+nibbleTable_tokenLo(SB), Z8
+	VBROADCASTI32X4 ·nibbleTables+nibbleTable_tokenHi(SB), Z9
+	VBROADCASTI32X4 ·nibbleTables+nibbleTable_ctlLo(SB), Z10
+	VBROADCASTI32X4 ·nibbleTables+nibbleTable_ctlHi(SB), Z11
+	VBROADCASTI32X4 ·nibbleTables+nibbleTable_low(SB), Z12
+	VBROADCASTI32X4 ·nibbleTables+nibbleTable_lf(SB), Z14
 
 	// Load mask: all 64 bytes, or the first DX for the last block.
 	MOVQ $-1, AX

@@ -23,18 +23,20 @@ import (
 // ends right there. So the lines do not wait on each other's name and
 // value lookups, and the CPU works on several at once.
 
-// nibbleTables classify a byte by its two nibbles, for the vector
-// classifier (fields_amd64.s), where one VPSHUFB looks up 32 bytes at
-// once. For each class, lo[c&15] & hi[c>>4] is nonzero exactly when c is
-// in the class: hi gives each high nibble that holds members of the class
-// its own bit, and lo[l] sets the bits of the high nibbles h for which
-// h<<4|l is a member. Both classes span at most eight high nibbles.
-var nibbleTables struct {
+// nibbleTable classifies a byte by its two nibbles, for the vector
+// classifiers (fields_amd64.s), where one VPSHUFB looks up 32 or 64 bytes
+// at once. For each class, lo[c&15] & hi[c>>4] is nonzero exactly when c
+// is in the class: hi gives each high nibble that holds members of the
+// class its own bit, and lo[l] sets the bits of the high nibbles h for
+// which h<<4|l is a member. Both classes span at most eight high nibbles.
+type nibbleTable struct {
 	tokenLo, tokenHi [16]byte // tchar (RFC 9110 §5.6.2)
 	ctlLo, ctlHi     [16]byte // not a field byte: CTL but HTAB, and DEL
 	low              [16]byte // 0x0f: masks a nibble
 	lf               [16]byte // '\n'
 }
+
+var nibbleTables nibbleTable
 
 func init() {
 	t := &nibbleTables
@@ -71,7 +73,7 @@ const (
 	scanWords = 16             // words per mask: the walk sees 1 KiB at a time
 	scanLimit = scanWords * 64 // bytes that the masks describe
 	scanFirst = 512            // bytes classified by the first call
-	scanReach = 128            // bytes past a lookup's start that it may read
+	scanReach = 64             // bytes from a lookup's start that it may read
 	scanAll   = 1 << 30        // blockScan.hi once b is classified to its end
 )
 
@@ -115,7 +117,7 @@ func classifyScalar(m *scanMasks, word int, src []byte) {
 // blockScan holds the masks of b, classified as the walk reaches them, up
 // to scanLimit bytes. The bytes after the end of b classify as NUL, which
 // is a CTL and not a tchar, so a name or value lookup that starts at or
-// before len(b) always ends by len(b).
+// before len(b) always ends by len(b); they hold no line feed.
 type blockScan struct {
 	b  []byte
 	hi int // bytes classified; scanAll once all of b is
