@@ -2,16 +2,27 @@ package main
 
 import (
 	"compress/gzip"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
-	"github.com/h1dev/h1/conn"
+	"github.com/h1dev/h1/h1"
 	"github.com/h1dev/h1/parser"
+	"github.com/h1dev/h1/tlsx"
 )
 
 func runDemo(args []string, stdout, stderr io.Writer) int {
@@ -26,205 +37,296 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// demoHandler serves the responses the demo fetches.
+// demoCA is a certificate authority made on the spot, and the server
+// certificate it signed for 127.0.0.1 and localhost.
+type demoCA struct {
+	roots *x509.CertPool
+	cert  tls.Certificate
+}
+
+func newDemoCA() (*demoCA, error) {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "h1 demo CA"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
+	if err != nil {
+		return nil, err
+	}
+	caCert, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		return nil, err
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "localhost"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
+	if err != nil {
+		return nil, err
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(caCert)
+	return &demoCA{roots: roots, cert: tls.Certificate{Certificate: [][]byte{der, caDER}, PrivateKey: key}}, nil
+}
+
+// demoHandler serves what the demo fetches, and counts connections.
 func demoHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/hello", func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, "hello from a loopback net/http server\n")
+		io.WriteString(w, "hello from a loopback server\n")
 	})
-	mux.HandleFunc("/chunked", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/chunked-gzip", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
 		w.Header().Set("Trailer", "X-Checksum")
-		for i := range 4 {
-			fmt.Fprintf(w, "chunk %d\n", i)
+		zw := gzip.NewWriter(w)
+		for i := range 20 {
+			fmt.Fprintf(zw, "line %02d of a streamed, compressed, chunked body\n", i)
+			zw.Flush()
 			w.(http.Flusher).Flush()
 		}
+		zw.Close()
 		w.Header().Set("X-Checksum", "demo-123")
 	})
-	mux.HandleFunc("/gzip", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Encoding", "gzip")
-		zw := gzip.NewWriter(w)
-		_, _ = io.WriteString(zw, strings.Repeat("compressible text ", 200))
-		_ = zw.Close()
-	})
-	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/hello", http.StatusFound)
+	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/hello", http.StatusMovedPermanently)
 	})
 	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Length", fmt.Sprint(8<<20))
+		const size = 32 << 20
+		w.Header().Set("Content-Length", strconv.Itoa(size))
 		block := []byte(strings.Repeat("0123456789abcdef", 4096))
-		for range (8 << 20) / len(block) {
-			_, _ = w.Write(block)
+		for range size / len(block) {
+			if _, err := w.Write(block); err != nil {
+				return
+			}
 		}
 	})
 	return mux
 }
 
-// exchange writes one GET on a kept-alive peer and reads its response with
-// the parser: the head in place, then the body by its framing.
-type exchange struct {
-	peer   *conn.TCP
-	host   string
-	port   int
-	buf    []byte // bytes read and not yet used
-	fields [64]parser.Header
-}
-
-type result struct {
-	head     parser.ResponseHead
-	body     []byte
-	trailers []string
-}
-
-func (x *exchange) fill() error {
-	if err := x.peer.WaitReadable(10 * time.Second); err != nil {
-		return err
-	}
-	if len(x.buf) == cap(x.buf) {
-		x.buf = append(x.buf, make([]byte, len(x.buf))...)[:len(x.buf)]
-	}
-	n, err := x.peer.GetPartialData(x.buf[len(x.buf):cap(x.buf)])
-	x.buf = x.buf[:len(x.buf)+n]
-	if n == 0 && err == nil {
-		return nil
-	}
-	return err
-}
-
-func (x *exchange) get(target string) (*result, error) {
-	req, err := parser.AppendRequestHead(nil, &parser.Request{Method: "GET", Target: target, Host: x.host, Port: x.port, ContentLength: -1})
+// startServer serves h on a loopback port, over TLS when cert is set.
+func startServer(h http.Handler, conns *atomic.Int32, cert *tls.Certificate) (*http.Server, string, error) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if err := x.peer.PutData(req); err != nil {
-		return nil, err
-	}
-	res := &result{head: parser.ResponseHead{Headers: x.fields[:0]}}
-	var n int
-	for {
-		n, err = parser.ParseResponseHead(x.buf, &res.head)
-		if err != parser.ErrNeedMore {
-			break
+	srv := &http.Server{Handler: h, ErrorLog: nil, ConnState: func(c net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
 		}
-		if err := x.fill(); err != nil {
-			return nil, err
-		}
+	}}
+	scheme := "http"
+	if cert != nil {
+		scheme = "https"
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}, MaxVersion: tls.VersionTLS12}
+		srv.ErrorLog = quietLog()
+		go func() { _ = srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { _ = srv.Serve(ln) }()
 	}
-	if err != nil {
-		return nil, err
-	}
-	// Copy what the demo prints out of the buffer before it moves.
-	res.head.Reason = append([]byte(nil), res.head.Reason...)
-	for i, f := range res.head.Headers {
-		res.head.Headers[i] = parser.Header{Name: append([]byte(nil), f.Name...), Value: append([]byte(nil), f.Value...)}
-	}
-	x.buf = x.buf[:copy(x.buf, x.buf[n:])]
-	switch res.head.Framing {
-	case parser.FramingLength:
-		for int64(len(x.buf)) < res.head.ContentLength {
-			if err := x.fill(); err != nil {
-				return nil, err
-			}
-		}
-		res.body = append(res.body, x.buf[:res.head.ContentLength]...)
-		x.buf = x.buf[:copy(x.buf, x.buf[res.head.ContentLength:])]
-	case parser.FramingChunked:
-		d := parser.ChunkedDecoder{Trailers: make([]parser.Header, 0, 8)}
-		out := make([]byte, 32<<10)
-		for !d.Done() {
-			nd, ns, err := d.Decode(out, x.buf)
-			res.body = append(res.body, out[:nd]...)
-			if d.Done() {
-				for _, t := range d.Trailers {
-					res.trailers = append(res.trailers, string(t.Name)+": "+string(t.Value))
-				}
-			}
-			x.buf = x.buf[:copy(x.buf, x.buf[ns:])]
-			if err == parser.ErrNeedMore {
-				if err := x.fill(); err != nil {
-					return nil, err
-				}
-			} else if err != nil {
-				return nil, err
-			}
-		}
-	}
-	return res, nil
+	return srv, scheme + "://" + ln.Addr().String(), nil
 }
 
 func demo(w io.Writer) error {
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	start := time.Now()
+	ca, err := newDemoCA()
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: demoHandler()}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	port := ln.Addr().(*net.TCPAddr).Port
-	fmt.Fprintf(w, "h1 demo: a net/http server on 127.0.0.1:%d, fetched over one raw-socket connection\n\n", port)
-
-	var peer conn.TCP
-	defer peer.Close()
-	start := time.Now()
-	if err := peer.ConnectToHost("127.0.0.1", port); err != nil {
+	var plainConns, tlsConns atomic.Int32
+	plain, plainURL, err := startServer(demoHandler(), &plainConns, nil)
+	if err != nil {
 		return err
 	}
-	if err := peer.WaitConnected(5 * time.Second); err != nil {
+	defer plain.Close()
+	secure, tlsURL, err := startServer(demoHandler(), &tlsConns, &ca.cert)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "connect                %8s  local port %d -> %s:%d\n", since(start), peer.LocalPort(), peer.ConnectedHost(), peer.ConnectedPort())
+	defer secure.Close()
+	fmt.Fprintf(w, "h1 demo: loopback servers %s and %s (TLS 1.2, a CA made %s ago)\n\n", plainURL, tlsURL, since(start))
 
-	x := &exchange{peer: &peer, host: "127.0.0.1", port: port, buf: make([]byte, 0, 64<<10)}
-	for _, target := range []string{"/hello", "/chunked", "/gzip", "/redirect", "/big"} {
-		start := time.Now()
-		res, err := x.get(target)
+	pool := &h1.Pool{}
+	defer pool.CloseIdleConnections()
+	trust := tlsx.Client(ca.roots, "")
+	step := func(name string, f func() (string, error)) error {
+		t := time.Now()
+		note, err := f()
 		if err != nil {
-			return fmt.Errorf("GET %s: %w", target, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
-		h := &res.head
-		note := fmt.Sprintf("%d bytes", len(res.body))
-		switch target {
-		case "/hello":
-			note = fmt.Sprintf("%q", strings.TrimSpace(string(res.body)))
-		case "/chunked":
-			note += fmt.Sprintf(" in chunks, trailers %q", res.trailers)
-		case "/gzip":
-			zr, err := gzip.NewReader(strings.NewReader(string(res.body)))
-			if err != nil {
-				return err
-			}
-			plain, err := io.ReadAll(zr)
-			if err != nil {
-				return err
-			}
-			note += fmt.Sprintf(" gzip -> %d bytes", len(plain))
-		case "/redirect":
-			for _, f := range h.Headers {
-				if strings.EqualFold(string(f.Name), "Location") {
-					note = "Location: " + string(f.Value)
-				}
-			}
-		case "/big":
-			mb := float64(len(res.body)) / (1 << 20)
-			note += fmt.Sprintf(" (%.0f MiB/s)", mb/time.Since(start).Seconds())
+		fmt.Fprintf(w, "%-34s %9s  %s\n", name, since(t), note)
+		return nil
+	}
+	get := func(url string, r *h1.Request) (*h1.Response, error) {
+		if r.Pool == nil {
+			r.Pool = pool
 		}
-		fmt.Fprintf(w, "GET %-18s %8s  %d %s, %s, keep-alive %v: %s\n", target, since(start), h.Status, h.Reason, h.Framing, h.KeepAlive, note)
+		if r.TLS == nil {
+			r.TLS = trust
+		}
+		resp := r.Do(context.Background(), h1.MethodGet, url, nil, nil)
+		return resp, resp.Err
 	}
 
-	// The strict parser at work: a response that could desynchronise a
-	// proxy is refused with the rule it broke.
+	// 1. Keep-alive: three requests, one connection per server.
+	for _, base := range []string{plainURL, tlsURL} {
+		kind := "plain"
+		if strings.HasPrefix(base, "https") {
+			kind = "TLS"
+		}
+		for i := 1; i <= 3; i++ {
+			if err := step(fmt.Sprintf("GET /hello (%s) #%d", kind, i), func() (string, error) {
+				resp, err := get(base+"/hello", &h1.Request{})
+				if err != nil {
+					return "", err
+				}
+				return fmt.Sprintf("%d, %q", resp.Status, strings.TrimSpace(string(resp.Body))), nil
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	fmt.Fprintf(w, "%-34s %9s  %d connection(s) to the plain server, %d to the TLS one\n", "  kept alive:", "", plainConns.Load(), tlsConns.Load())
+
+	// 2. Chunked, gzip-encoded, with a trailer: decoded as it streams.
+	if err := step("GET /chunked-gzip (TLS)", func() (string, error) {
+		resp, err := get(tlsURL+"/chunked-gzip", &h1.Request{})
+		if err != nil {
+			return "", err
+		}
+		ce, _ := resp.Header("Content-Encoding")
+		return fmt.Sprintf("%d, Content-Encoding %s, %d lines decoded, trailers %q", resp.Status, ce, strings.Count(string(resp.Body), "\n"), resp.Trailers), nil
+	}); err != nil {
+		return err
+	}
+
+	// 3. A redirect, followed per RFC 9110.
+	if err := step("GET /old (301)", func() (string, error) {
+		resp, err := get(plainURL+"/old", &h1.Request{})
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%d after %d redirect -> %s", resp.Status, resp.Redirects, resp.URL), nil
+	}); err != nil {
+		return err
+	}
+
+	// 4. A large download with progress, counted and bounded.
+	if err := step("GET /big 32 MiB (TLS)", func() (string, error) {
+		next := 25
+		marks := []string{}
+		r := &h1.Request{OnProgress: func(p h1.Progress) {
+			if p.Total > 0 && p.Downloaded*100/p.Total >= int64(next) {
+				marks = append(marks, strconv.Itoa(next)+"%")
+				next += 25
+			}
+		}}
+		t := time.Now()
+		resp, err := get(tlsURL+"/big", r)
+		if err != nil {
+			return "", err
+		}
+		mib := float64(len(resp.Body)) / (1 << 20)
+		return fmt.Sprintf("%d, %.0f MiB at %.0f MiB/s, progress %s", resp.Status, mib, mib/time.Since(t).Seconds(), strings.Join(marks, " ")), nil
+	}); err != nil {
+		return err
+	}
+
+	// 5. Godot's loop: a Client advanced by Poll from a frame loop.
+	if err := step("poll-driven Client (Godot's loop)", func() (string, error) {
+		return godotLoop(tlsURL, trust)
+	}); err != nil {
+		return err
+	}
+
+	// 6. A TLS failure, caught and explained: the system roots do not
+	// trust the demo's CA.
+	if err := step("GET with the system roots (TLS)", func() (string, error) {
+		resp := (&h1.Request{Pool: pool, TLS: tlsx.Client(nil, "")}).Do(context.Background(), h1.MethodGet, tlsURL+"/hello", nil, nil)
+		if resp.Result != h1.ResultTLSHandshakeError {
+			return "", fmt.Errorf("expected a TLS failure, got %v (%v)", resp.Result, resp.Err)
+		}
+		why := "handshake failed"
+		switch {
+		case errors.Is(resp.Err, tlsx.ErrUnknownAuthority):
+			why = "the certificate is signed by an authority the system does not trust"
+		case errors.Is(resp.Err, tlsx.ErrHostnameMismatch):
+			why = "the certificate is for another name"
+		}
+		return fmt.Sprintf("refused as it should be: %v (%s)", resp.Result, why), nil
+	}); err != nil {
+		return err
+	}
+
+	// 7. The strict parser: a response that could desynchronise a proxy.
 	bad := []byte("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
 	var fields [8]parser.Header
-	h := parser.ResponseHead{Headers: fields[:0]}
-	_, err = parser.ParseResponseHead(bad, &h)
+	hd := parser.ResponseHead{Headers: fields[:0]}
+	_, err = parser.ParseResponseHead(bad, &hd)
 	var pe *parser.ProtocolError
 	if !errors.As(err, &pe) {
 		return fmt.Errorf("smuggling sample accepted: %v", err)
 	}
-	fmt.Fprintf(w, "\nstrict parsing: Content-Length beside Transfer-Encoding -> %v\n", err)
-	fmt.Fprintf(w, "all requests used one connection (local port %d)\n", peer.LocalPort())
+	fmt.Fprintf(w, "%-34s %9s  refused: %v\n", "strict parsing (CL + TE)", "", err)
+	fmt.Fprintf(w, "\ndone in %s; nothing left on disk, no network used\n", since(start))
 	return nil
 }
 
+// godotLoop is the tutorial loop of Godot's HTTPClient, in Go.
+func godotLoop(base string, trust *tlsx.Options) (string, error) {
+	var c h1.Client
+	defer c.Close()
+	u := strings.TrimPrefix(base, "https://")
+	host, portStr, _ := strings.Cut(u, ":")
+	port, _ := strconv.Atoi(portStr)
+	if err := c.ConnectToHost("https://"+host, port, trust); err != nil {
+		return "", err
+	}
+	frames := 0
+	frame := func() { frames++; time.Sleep(time.Millisecond) } // a game's frame
+	for c.Status() == h1.StatusConnecting || c.Status() == h1.StatusResolving {
+		c.Poll()
+		frame()
+	}
+	if c.Status() != h1.StatusConnected {
+		return "", c.Err()
+	}
+	if err := c.Request(h1.MethodGet, "/chunked-gzip", []string{"Accept-Encoding: identity"}, nil); err != nil {
+		return "", err
+	}
+	for c.Status() == h1.StatusRequesting {
+		c.Poll()
+		frame()
+	}
+	var body []byte
+	for c.Status() == h1.StatusBody {
+		var err error
+		if body, err = c.ReadResponseBodyChunkInto(body); err != nil {
+			return "", err
+		}
+		frame()
+	}
+	if err := c.Err(); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d after %d frames, chunked %v, %d body bytes", c.ResponseCode(), frames, c.IsResponseChunked(), len(body)), nil
+}
+
 func since(t time.Time) string {
-	return time.Since(t).Round(time.Microsecond).String()
+	d := time.Since(t)
+	switch {
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	default:
+		return d.Round(10 * time.Microsecond).String()
+	}
 }
