@@ -138,6 +138,7 @@ type Client struct {
 	peer      streampeer.StreamPeer // what requests travel over
 	waiter    streampeer.Waiter     // peer as a Waiter, or nil
 	watch     watchdog              // limits the waits on tcp
+	trace     *Trace                // the Request's Trace, while it uses the client
 
 	// The request.
 	method   Method

@@ -121,6 +121,9 @@ type Request struct {
 	// OnProgress, when set, is called on the caller's goroutine, inside
 	// Poll or Do, whenever bytes moved.
 	OnProgress func(Progress)
+	// Trace, when set, records the fetch's heads, phase times and TLS
+	// session (see Trace).
+	Trace *Trace
 
 	st        fetchState
 	method    Method
@@ -172,6 +175,9 @@ func (r *Request) Start(method Method, rawURL string, headers []string, body []b
 		r.deadline = time.Now().Add(r.Timeout)
 	}
 	r.resp.URL = u.String()
+	if r.Trace != nil {
+		r.Trace.begin()
+	}
 	r.st = fetchConnect
 	return nil
 }
@@ -273,6 +279,7 @@ func (r *Request) interrupt() {
 
 // use makes c the fetch's client (nil: none).
 func (r *Request) use(c *Client) {
+	traceUse(r.c, c, r.Trace)
 	r.c = c
 	r.active.Store(c)
 }
@@ -774,6 +781,9 @@ func (r *Request) finish(err error) {
 	r.resp.Err = err
 	r.resp.Result = resultOf(err)
 	r.written = 0
+	if r.Trace != nil {
+		r.Trace.Done = time.Now()
+	}
 	r.st = fetchDone
 	r.report()
 }

@@ -359,6 +359,9 @@ func (c *Client) growHead() {
 // parseHead parses the bytes received so far. Interim responses (1xx but
 // 101) are dropped and the parse goes on with the bytes after them.
 func (c *Client) parseHead() (bool, error) {
+	if c.trace != nil {
+		c.trace.received(c)
+	}
 	for {
 		n, err := parser.ParseResponseHead(c.rbuf[:c.rend], &c.head)
 		if err == parser.ErrNeedMore {
@@ -366,6 +369,9 @@ func (c *Client) parseHead() (bool, error) {
 		}
 		if err != nil {
 			return false, err
+		}
+		if c.trace != nil {
+			c.trace.responseHead(c, c.rbuf[:n])
 		}
 		if c.head.Interim() {
 			c.rend = copy(c.rbuf, c.rbuf[n:c.rend])

@@ -183,6 +183,9 @@ func (c *Client) to(p phase) {
 		c.phase = phaseConnError
 		return
 	}
+	if c.trace != nil {
+		c.trace.step(c, p)
+	}
 	if l := phases[p].limit; l != phases[c.phase].limit || p == phaseIdle {
 		c.armed = false // the new limit starts when the step first waits
 	}

@@ -1,0 +1,144 @@
+package h1
+
+import (
+	"time"
+
+	"github.com/h1dev/h1/tlsx"
+)
+
+// Trace follows a Request's fetch closely, for tools that show what went
+// over the wire: each head as the exact bytes that crossed the
+// connection, when each phase of the last exchange ended, and the TLS
+// session it ran over.
+//
+// Set Request.Trace before Start. Start clears the times and the state
+// and keeps the callbacks; the fetch fills the rest in as it goes. The
+// callbacks run on the fetch's goroutine, inside Poll or Do, as
+// OnProgress does. A Trace follows one Request at a time.
+type Trace struct {
+	// OnRequestHead, when set, is called with each request head once it
+	// has been written whole, exactly as sent: every request of the fetch
+	// (redirects and retries on a new connection included) and the
+	// CONNECT to an HTTPS proxy. head is valid until OnRequestHead
+	// returns; copy to retain.
+	OnRequestHead func(head []byte)
+	// OnResponseHead, when set, is called with each response head as
+	// received, interim (1xx) responses and a proxy's answer to CONNECT
+	// included. head is valid until OnResponseHead returns; copy to
+	// retain.
+	OnResponseHead func(head []byte)
+
+	// Start is when Start was called, Done when the fetch finished.
+	Start, Done time.Time
+	// Exchange is when the last exchange of the fetch took its
+	// connection: from the pool (then Reused is set) or by starting to
+	// open one. Time between Start and Exchange went to redirects.
+	Exchange time.Time
+	Reused   bool
+	// The ends of the last exchange's phases. A phase it did not go
+	// through has a zero time: a reused connection has no DNS, connect or
+	// TLS time, an IP address no DNS time, plain HTTP no TLS time.
+	DNSDone      time.Time // the host name resolved
+	Connected    time.Time // the TCP connection (to the proxy, with one) opened
+	TLSDone      time.Time // the TLS handshake finished
+	WroteRequest time.Time // the request head (and a body given as bytes) was written whole
+	FirstByte    time.Time // the first byte of a response arrived
+	HeadDone     time.Time // the final response head was complete
+	// Addr is the "ip:port" the last exchange's connection went to (the
+	// proxy's, with one), "" before it connected.
+	Addr string
+	// TLS is the session the last exchange ran over, nil for plain HTTP
+	// or before the handshake finished.
+	TLS *tlsx.State
+}
+
+// begin clears what an earlier fetch left, keeping the callbacks.
+func (t *Trace) begin() {
+	*t = Trace{OnRequestHead: t.OnRequestHead, OnResponseHead: t.OnResponseHead, Start: time.Now()}
+}
+
+// traceUse moves the request's trace from the client it leaves (old) to
+// the one it takes (c), and starts a new exchange on the trace.
+func traceUse(old, c *Client, t *Trace) {
+	if old != nil {
+		old.trace = nil
+	}
+	if c == nil || t == nil {
+		return
+	}
+	c.trace = t
+	t.Exchange = time.Now()
+	t.Reused = c.Status() == StatusConnected
+	t.DNSDone, t.Connected, t.TLSDone = time.Time{}, time.Time{}, time.Time{}
+	t.WroteRequest, t.FirstByte, t.HeadDone = time.Time{}, time.Time{}, time.Time{}
+	t.Addr, t.TLS = "", nil
+	if t.Reused {
+		t.Addr = c.remoteAddr()
+		if c.tlsActive {
+			t.tlsState(c)
+		}
+	}
+}
+
+// step notes the client's step from its phase to the next one, to.
+func (t *Trace) step(c *Client, to phase) {
+	from := c.phase
+	if to == phaseIdle || to.terminal() {
+		return
+	}
+	if from == phaseResolve {
+		t.DNSDone = time.Now()
+	} else if to == phaseResolve || to == phaseConnect {
+		t.Reused = false // the exchange opens a new connection after all
+	}
+	switch {
+	case (from == phaseResolve || from == phaseConnect) && to != phaseConnect:
+		t.Connected = time.Now()
+		t.Addr = c.remoteAddr()
+	case from == phaseHandshake:
+		t.TLSDone = time.Now()
+		t.tlsState(c)
+	case from == phaseProxySend:
+		if t.OnRequestHead != nil {
+			t.OnRequestHead(c.pbuf)
+		}
+	case from == phaseSend && to == phaseHead:
+		t.WroteRequest = time.Now()
+		t.FirstByte, t.HeadDone = time.Time{}, time.Time{}
+		if t.OnRequestHead != nil {
+			t.OnRequestHead(c.wbuf[:c.headN])
+		}
+	}
+}
+
+// received notes response bytes read while waiting for a head.
+func (t *Trace) received(c *Client) {
+	if c.phase == phaseHead && t.FirstByte.IsZero() {
+		t.FirstByte = time.Now()
+	}
+}
+
+// responseHead notes a head the client parsed: an interim one, a proxy's
+// answer to CONNECT, or the final one.
+func (t *Trace) responseHead(c *Client, head []byte) {
+	if c.phase == phaseHead && !c.head.Interim() {
+		t.HeadDone = time.Now()
+	}
+	if t.OnResponseHead != nil {
+		t.OnResponseHead(head)
+	}
+}
+
+func (t *Trace) tlsState(c *Client) {
+	st := c.tls.ConnectionState()
+	t.TLS = &st
+}
+
+// remoteAddr returns the "ip:port" the TCP peer is connected to, or "".
+func (c *Client) remoteAddr() string {
+	h := c.tcp.ConnectedHost()
+	if h == "" {
+		return ""
+	}
+	return joinHostPort(h, c.tcp.ConnectedPort())
+}
