@@ -17,6 +17,7 @@ import (
 const usage = `usage: h1 <command> [arguments]
 
 commands:
+  get       fetch URLs like curl, showing heads, timings and TLS (h1 get -h)
   demo      start loopback servers and walk through what the engine does
   parse     read one raw HTTP/1.1 response on stdin, print a JSON verdict
   encode    read a JSON request on stdin, print the exact wire bytes as JSON
@@ -40,6 +41,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch args[0] {
+	case "get":
+		return runGet(args[1:], stdin, stdout, stderr)
 	case "parse":
 		return runParse(args[1:], stdin, stdout, stderr)
 	case "encode":
