@@ -159,7 +159,8 @@ type Client struct {
 	justSent bool // the request just went out: nothing to read yet
 	reused   bool // the connection carried an earlier response
 	retried  bool
-	recvd    int // bytes received for this request
+	recvd    int    // bytes received for this request
+	up       upload // a body streamed from a reader (RequestStream)
 
 	// The response. rbuf[:headLen] holds the head; body bytes wait in
 	// rbuf[rpos:rend].
@@ -296,6 +297,7 @@ func (c *Client) Close() error {
 	c.ownHost, c.reconnect, c.queued = false, false, false
 	c.headN = 0
 	c.err = nil
+	c.up.reset()
 	c.resetResponse()
 	c.to(phaseIdle)
 	return nil

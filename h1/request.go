@@ -185,6 +185,9 @@ func (c *Client) stepSend(wait bool) error {
 		if done {
 			c.resetHead(c.method.String())
 			c.to(phaseHead)
+			if c.up.src != nil {
+				return c.stepStream(wait)
+			}
 			c.justSent = true
 			return c.stepHead(wait)
 		}
@@ -374,6 +377,7 @@ func (c *Client) parseHead() (bool, error) {
 			c.trace.responseHead(c, c.rbuf[:n])
 		}
 		if c.head.Interim() {
+			c.up.continued = c.up.continued || c.head.Status == 100
 			c.rend = copy(c.rbuf, c.rbuf[n:c.rend])
 			method := c.head.Method
 			c.head.Reset()
