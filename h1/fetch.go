@@ -107,6 +107,10 @@ type Request struct {
 	// stays, and the next fetch to the same file resumes it with Range.
 	DownloadFile string
 	KeepPartial  bool
+	// Output, when set (and DownloadFile is not), receives the decoded
+	// body as it streams instead of Response.Body; a failed write ends
+	// the fetch with ResultDownloadFileWriteError.
+	Output io.Writer
 	// TLS verifies https servers; nil means tlsx.Client(nil, ""): the
 	// system roots and the server's name.
 	TLS *tlsx.Options
@@ -689,14 +693,25 @@ func (r *Request) sink(p []byte) error {
 	if r.BodySizeLimit > 0 && int64(len(r.resp.Body))+r.written+int64(len(p)) > r.BodySizeLimit {
 		return newError(ErrBodyTooLarge, opBody, nil)
 	}
-	if r.file != nil {
-		if _, err := r.file.Write(p); err != nil {
+	if w := r.sinkWriter(); w != nil {
+		if _, err := w.Write(p); err != nil {
 			return &fileError{err: err}
 		}
 		r.written += int64(len(p))
 		return nil
 	}
 	r.resp.Body = append(r.resp.Body, p...)
+	return nil
+}
+
+// sinkWriter returns where the body goes when not to memory.
+func (r *Request) sinkWriter() io.Writer {
+	switch {
+	case r.file != nil:
+		return r.file
+	case r.Output != nil && r.DownloadFile == "":
+		return r.Output
+	}
 	return nil
 }
 

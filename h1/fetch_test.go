@@ -489,3 +489,29 @@ func TestFetchBadInput(t *testing.T) {
 	require.ErrorIs(t, r.Start(MethodGet, "http://h/", []string{"no colon"}, nil), ErrInvalidParameter)
 	require.ErrorIs(t, r.Start(Method(99), "http://h/", nil, nil), ErrInvalidParameter)
 }
+
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n += len(p); w.n > 1000 {
+		return 0, errors.New("disk full")
+	}
+	return len(p), nil
+}
+
+func TestFetchOutputStreams(t *testing.T) {
+	content := bytes.Repeat([]byte("x"), 100_000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(content) }))
+	defer srv.Close()
+	var out bytes.Buffer
+	r := Request{Output: &out}
+	resp := do(t, &r, MethodGet, srv.URL, nil, nil)
+	require.NoError(t, resp.Err)
+	require.Nil(t, resp.Body, "the body went to Output, not memory")
+	require.Equal(t, content, out.Bytes())
+
+	r = Request{Output: &failingWriter{}}
+	resp = do(t, &r, MethodGet, srv.URL, nil, nil)
+	require.Equal(t, ResultDownloadFileWriteError, resp.Result)
+	require.ErrorIs(t, resp.Err, ErrDownloadFile)
+}

@@ -451,6 +451,10 @@ func (g *getter) fetch(rawURL, out string) int {
 			req.Cancel()
 		}
 	}
+	if out == "" {
+		// The body streams to stdout as it arrives, after the heads.
+		req.Output = &headsFirst{w: g.stdout, heads: &heads}
+	}
 	resp := req.Do(context.Background(), g.method, rawURL, g.headers, g.data)
 	bar.stop()
 	if g.timing {
@@ -470,15 +474,30 @@ func (g *getter) fetch(rawURL, out string) int {
 	if _, err := g.stdout.Write(heads.Bytes()); err != nil {
 		return g.writeFailed(err)
 	}
-	if out == "" {
-		if _, err := g.stdout.Write(resp.Body); err != nil {
-			return g.writeFailed(err)
-		}
+	if resp.Result == h1.ResultDownloadFileWriteError && out == "" {
+		return g.writeFailed(resp.Err)
 	}
 	if code != exitOK {
 		fmt.Fprintf(g.stderr, "h1 get: %s: %v\n", resp.URL, resp.Err)
 	}
 	return code
+}
+
+// headsFirst writes the heads gathered so far (for -i), then body bytes,
+// so that a streamed body follows its head on stdout.
+type headsFirst struct {
+	w     io.Writer
+	heads *bytes.Buffer
+}
+
+func (h *headsFirst) Write(p []byte) (int, error) {
+	if h.heads.Len() > 0 {
+		if _, err := h.w.Write(h.heads.Bytes()); err != nil {
+			return 0, err
+		}
+		h.heads.Reset()
+	}
+	return h.w.Write(p)
 }
 
 func (g *getter) writeFailed(err error) int {
