@@ -123,41 +123,65 @@ func (h *ResponseHead) Reset() {
 // the same h and more bytes appended to b; the scan resumes where it
 // stopped. A head that breaks a rule returns a *ProtocolError.
 func ParseResponseHead(b []byte, h *ResponseHead) (n int, err error) {
-	limit := h.Options.maxHead()
+	return parseHead(b, h)
+}
+
+// message is what a response head and a request head share: a start line,
+// then the fields, then the framing derived from them.
+type message interface {
+	*ResponseHead | *RequestHead
+	parts() (*[]Header, *headScan, *Options)
+	startLine(b []byte, i int) (int, error)
+	frame(b []byte, end int) error
+}
+
+func (h *ResponseHead) parts() (*[]Header, *headScan, *Options) {
+	return &h.Headers, &h.scan, &h.Options
+}
+
+func (h *RequestHead) parts() (*[]Header, *headScan, *Options) {
+	return &h.Headers, &h.scan, &h.Options
+}
+
+// parseHead runs the steps both heads take: the limit, the incremental
+// check of a growing buffer, the start line, the fields and the framing.
+func parseHead[M message](b []byte, m M) (n int, err error) {
+	hs, scan, opts := m.parts()
+	limit := opts.maxHead()
 	b, over := cut(b, limit)
-	if err := h.scan.check(b, over, h.Headers, &h.Options, limit); err != nil {
+	if err := scan.check(b, over, *hs, opts, limit); err != nil {
 		return 0, err
 	}
 	i := skipEmptyLines(b)
 	if i == len(b)-1 && b[i] == '\r' {
-		return 0, h.scan.needMore(over, limit)
+		return 0, scan.needMore(over, limit)
 	}
-	if i, err = h.parseStatusLine(b, i); err != nil {
+	if i, err = m.startLine(b, i); err != nil {
 		if err == ErrNeedMore {
-			return 0, h.scan.needMore(over, limit)
+			return 0, scan.needMore(over, limit)
 		}
 		return 0, err
 	}
 	var nf int
-	h.Headers, i, nf, err = parseFields(b, i, h.Headers[:0], 0, false, &h.Options)
+	*hs, i, nf, err = parseFields(b, i, (*hs)[:0], 0, false, opts)
 	if err == ErrNeedMore {
-		h.scan.resume, h.scan.fields = i, nf
-		return 0, h.scan.needMore(over, limit)
+		scan.resume, scan.fields = i, nf
+		return 0, scan.needMore(over, limit)
 	}
-	h.scan.resume = 0
+	scan.resume = 0
 	if err != nil {
 		return 0, err
 	}
-	if err := h.frame(b); err != nil {
+	if err := m.frame(b, i); err != nil {
 		return 0, err
 	}
 	return i, nil
 }
 
-// parseStatusLine parses status-line = HTTP-version SP status-code SP
+// startLine parses status-line = HTTP-version SP status-code SP
 // [ reason-phrase ] (RFC 9112 §4). A status line that ends right after
 // the status code, without the second SP, is accepted.
-func (h *ResponseHead) parseStatusLine(b []byte, i int) (int, error) {
+func (h *ResponseHead) startLine(b []byte, i int) (int, error) {
 	minor, err := parseVersion(b, i)
 	if err != nil {
 		return i, err
@@ -234,7 +258,7 @@ func parseVersion(b []byte, i int) (int, error) {
 
 // frame derives the framing and keep-alive of a response (RFC 9112 §6.3,
 // §9.3).
-func (h *ResponseHead) frame(b []byte) error {
+func (h *ResponseHead) frame(b []byte, _ int) error {
 	f, err := scanFacts(b, h.Headers)
 	if err != nil {
 		return err

@@ -49,40 +49,12 @@ func (h *RequestHead) Reset() {
 // Beyond the grammar it enforces RFC 9112 §3.2: an HTTP/1.1 request
 // carries exactly one Host field, and at most one in HTTP/1.0.
 func ParseRequestHead(b []byte, h *RequestHead) (n int, err error) {
-	limit := h.Options.maxHead()
-	b, over := cut(b, limit)
-	if err := h.scan.check(b, over, h.Headers, &h.Options, limit); err != nil {
-		return 0, err
-	}
-	i := skipEmptyLines(b)
-	if i == len(b)-1 && b[i] == '\r' {
-		return 0, h.scan.needMore(over, limit)
-	}
-	if i, err = h.parseRequestLine(b, i); err != nil {
-		if err == ErrNeedMore {
-			return 0, h.scan.needMore(over, limit)
-		}
-		return 0, err
-	}
-	var nf int
-	h.Headers, i, nf, err = parseFields(b, i, h.Headers[:0], 0, false, &h.Options)
-	if err == ErrNeedMore {
-		h.scan.resume, h.scan.fields = i, nf
-		return 0, h.scan.needMore(over, limit)
-	}
-	h.scan.resume = 0
-	if err != nil {
-		return 0, err
-	}
-	if err := h.frame(b, i); err != nil {
-		return 0, err
-	}
-	return i, nil
+	return parseHead(b, h)
 }
 
-// parseRequestLine parses request-line = method SP request-target SP
+// startLine parses request-line = method SP request-target SP
 // HTTP-version (RFC 9112 §3). It returns the line start with any error.
-func (h *RequestHead) parseRequestLine(b []byte, i int) (int, error) {
+func (h *RequestHead) startLine(b []byte, i int) (int, error) {
 	j := i
 	for j < len(b) && isToken[b[j]] {
 		j++
