@@ -72,42 +72,11 @@ func (c *Client) encode(m Method, url string, headers []string, body []byte) err
 		return nil
 	}
 	c.headN = 0
-	c.hbuf = c.hbuf[:0]
-	for _, h := range headers {
-		if i := strings.IndexByte(h, ':'); i <= 0 {
-			return newError(ErrInvalidParameter, "header line", errHeaderLine)
-		}
-		c.hbuf = append(c.hbuf, h...)
+	hasTE, _, err := c.splitHeaders(headers)
+	if err != nil {
+		return err
 	}
-	c.hdrs = c.hdrs[:0]
-	c.reqClose = false
-	hasTE := false
-	pos := 0
-	for _, h := range headers {
-		line := c.hbuf[pos : pos+len(h)]
-		pos += len(h)
-		i := strings.IndexByte(h, ':')
-		name, value := line[:i], trimOWS(line[i+1:])
-		c.hdrs = append(c.hdrs, parser.Header{Name: name, Value: value})
-		switch {
-		case equalFold(name, "connection"):
-			if hasToken(value, "close") {
-				c.reqClose = true
-			}
-		case equalFold(name, "transfer-encoding"):
-			hasTE = true
-		}
-	}
-	target := url
-	if c.via != nil {
-		if c.via.auth != nil {
-			c.hdrs = append(c.hdrs, parser.Header{Name: proxyAuthorization, Value: c.via.auth})
-		}
-		if url[0] == '/' {
-			// RFC 9112 §3.2.2: absolute-form to a proxy.
-			target = "http://" + joinHostPort(c.host, c.port) + url
-		}
-	}
+	target := c.proxyTarget(url)
 	cl := int64(len(body))
 	if len(body) == 0 || hasTE {
 		cl = -1
@@ -119,15 +88,64 @@ func (c *Client) encode(m Method, url string, headers []string, body []byte) err
 	if c.host == "" {
 		c.rq.Port = 0
 	}
-	wbuf, err := parser.AppendRequestHead(c.wbuf[:0], &c.rq)
+	wbuf, aerr := parser.AppendRequestHead(c.wbuf[:0], &c.rq)
 	c.rq.Headers = nil
-	if err != nil {
-		return newError(ErrInvalidParameter, "encode request", err)
+	if aerr != nil {
+		return newError(ErrInvalidParameter, "encode request", aerr)
 	}
 	c.headN = len(wbuf)
 	c.last.set(m, url, headers, len(body), c.via)
 	c.finishEncode(wbuf, body)
 	return nil
+}
+
+// splitHeaders turns the caller's "Name: value" lines into fields in hdrs
+// (copied into hbuf, so the caller's strings are not kept) and notes the
+// options the client acts on: Connection: close, and whether the request
+// frames its own body (Transfer-Encoding) or expects 100-continue.
+func (c *Client) splitHeaders(headers []string) (hasTE, expect bool, err error) {
+	c.hbuf = c.hbuf[:0]
+	for _, h := range headers {
+		if i := strings.IndexByte(h, ':'); i <= 0 {
+			return false, false, newError(ErrInvalidParameter, "header line", errHeaderLine)
+		}
+		c.hbuf = append(c.hbuf, h...)
+	}
+	c.hdrs = c.hdrs[:0]
+	c.reqClose = false
+	pos := 0
+	for _, h := range headers {
+		line := c.hbuf[pos : pos+len(h)]
+		pos += len(h)
+		i := strings.IndexByte(h, ':')
+		name, value := line[:i], trimOWS(line[i+1:])
+		c.hdrs = append(c.hdrs, parser.Header{Name: name, Value: value})
+		switch {
+		case equalFold(name, "connection"):
+			c.reqClose = c.reqClose || hasToken(value, "close")
+		case equalFold(name, "transfer-encoding"):
+			hasTE = true
+		case equalFold(name, "expect"):
+			expect = expect || hasToken(value, "100-continue")
+		}
+	}
+	return hasTE, expect, nil
+}
+
+// proxyTarget returns the request-target for url: through an HTTP proxy an
+// origin-form URL becomes absolute-form (RFC 9112 §3.2.2), and the proxy's
+// credentials join the fields.
+func (c *Client) proxyTarget(url string) string {
+	if c.via == nil {
+		return url
+	}
+	if c.via.auth != nil {
+		c.hdrs = append(c.hdrs, parser.Header{Name: proxyAuthorization, Value: c.via.auth})
+	}
+	if url[0] == '/' {
+		return "http://" + joinHostPort(c.host, c.port) + url
+	}
+	return url
 }
 
 // finishEncode puts the body behind the head in wbuf, or keeps a large

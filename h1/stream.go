@@ -3,7 +3,6 @@ package h1
 import (
 	"errors"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/h1dev/h1/parser"
@@ -98,43 +97,14 @@ func (c *Client) RequestStream(method Method, url string, headers []string, leng
 // not kept for reuse by Request.
 func (c *Client) encodeStream(m Method, url string, headers []string, length int64) (bool, error) {
 	c.headN = 0
-	c.hbuf = c.hbuf[:0]
-	for _, h := range headers {
-		if i := strings.IndexByte(h, ':'); i <= 0 {
-			return false, newError(ErrInvalidParameter, "header line", errHeaderLine)
-		}
-		c.hbuf = append(c.hbuf, h...)
-	}
-	c.hdrs = c.hdrs[:0]
-	c.reqClose = false
-	expect := false
-	pos := 0
-	for _, h := range headers {
-		line := c.hbuf[pos : pos+len(h)]
-		pos += len(h)
-		i := strings.IndexByte(h, ':')
-		name, value := line[:i], trimOWS(line[i+1:])
-		c.hdrs = append(c.hdrs, parser.Header{Name: name, Value: value})
-		switch {
-		case equalFold(name, "connection"):
-			c.reqClose = c.reqClose || hasToken(value, "close")
-		case equalFold(name, "expect"):
-			expect = expect || hasToken(value, "100-continue")
-		}
+	_, expect, err := c.splitHeaders(headers)
+	if err != nil {
+		return false, err
 	}
 	if length < 0 {
 		c.hdrs = append(c.hdrs, parser.Header{Name: transferEncoding, Value: chunkedToken})
 	}
-	target := url
-	if c.via != nil {
-		if c.via.auth != nil {
-			c.hdrs = append(c.hdrs, parser.Header{Name: proxyAuthorization, Value: c.via.auth})
-		}
-		if url[0] == '/' {
-			// RFC 9112 §3.2.2: absolute-form to a proxy.
-			target = "http://" + joinHostPort(c.host, c.port) + url
-		}
-	}
+	target := c.proxyTarget(url)
 	c.rq = parser.Request{
 		Method: m.String(), Target: target, Host: c.host, Port: c.port, TLS: c.tlsOpts != nil,
 		Headers: c.hdrs, ContentLength: length,
