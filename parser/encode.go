@@ -61,11 +61,7 @@ func AppendRequestHead(dst []byte, r *Request) ([]byte, error) {
 	if r.Target == "" {
 		return dst, refuse("target", "empty")
 	}
-	var bad uint8
-	for i := 0; i < len(r.Target); i++ {
-		bad |= targetBad[r.Target[i]]
-	}
-	if bad != 0 {
+	if !checkBytes(r.Target, targetBadMask, &targetBad) {
 		return dst, refuse("target", "control, space, '#' or non-ASCII byte")
 	}
 	if checkTarget(r.Method, r.Target) >= 0 {
@@ -78,37 +74,28 @@ func AppendRequestHead(dst []byte, r *Request) ([]byte, error) {
 		if len(h.Name) == 0 {
 			return dst, refuse("header-name", "empty")
 		}
-		ok := uint8(1)
-		for _, c := range h.Name {
-			ok &= tokenBit[c]
-		}
-		if ok == 0 {
+		if scanName(h.Name, 0) != len(h.Name) {
 			return dst, refuse("header-name", "not a token")
 		}
 		v := h.Value
-		var bad uint8
-		for _, c := range v {
-			bad |= valueBad[c]
-		}
-		if bad != 0 {
+		if !checkBytes(v, valueBadMask, &valueBad) {
 			return dst, refuse("header-value", "control byte (CR, LF, NUL or other CTL)")
 		}
 		if len(v) > 0 && (isOWS(v[0]) || isOWS(v[len(v)-1])) {
 			return dst, refuse("header-value", "leading or trailing whitespace")
 		}
+		// One comparison at most: the length picks the candidate.
 		switch n := h.Name; {
-		case len(n) < 4 || len(n) > 17:
-			// No field the writer looks at.
-		case equalFold(h.Name, "host"):
+		case len(n) == 4 && equalFold(n, "host"):
 			if hasHost {
 				return dst, refuse("host", "more than one Host field")
 			}
 			hasHost = true
-		case equalFold(h.Name, "user-agent"):
+		case len(n) == 10 && equalFold(n, "user-agent"):
 			hasUA = true
-		case equalFold(h.Name, "accept"):
+		case len(n) == 6 && equalFold(n, "accept"):
 			hasAccept = true
-		case equalFold(h.Name, "content-length"):
+		case len(n) == 14 && equalFold(n, "content-length"):
 			n, err := parseContentLength(v, v)
 			if err != nil {
 				return dst, refuse("content-length", "not 1*DIGIT or too large")
@@ -117,7 +104,7 @@ func AppendRequestHead(dst []byte, r *Request) ([]byte, error) {
 				return dst, refuse("content-length", "conflicting values")
 			}
 			clHeader = n
-		case equalFold(h.Name, "transfer-encoding"):
+		case len(n) == 17 && equalFold(n, "transfer-encoding"):
 			var f fieldFacts
 			if err := transferCodings(v, v, &f); err != nil || !f.chunked || hasTE {
 				return dst, refuse("transfer-encoding", "must be a single coding list ending in chunked")
@@ -141,11 +128,7 @@ func AppendRequestHead(dst []byte, r *Request) ([]byte, error) {
 			return dst, refuse("host", "no Host field and no host to derive it from")
 		}
 	}
-	bad = 0
-	for i := 0; i < len(host); i++ {
-		bad |= hostBad[host[i]]
-	}
-	if bad != 0 {
+	if !checkBytes(host, vcharBadMask, &hostBad) {
 		return dst, refuse("host", "control, space or non-ASCII byte")
 	}
 
