@@ -1,11 +1,3 @@
-// Command h1 is the command-line face of the h1 HTTP/1.1 engine.
-//
-//	h1 demo                      walk through the engine on loopback servers
-//	h1 parse [--method M]        parse one raw response from stdin, print JSON
-//	h1 encode                    encode one request from JSON on stdin
-//	h1 bench [--json]            benchmark the engine beside net/http and fasthttp
-//
-// Exit status: 0 on success, 1 on a usage error or a refused input.
 package main
 
 import (
