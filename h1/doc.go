@@ -4,7 +4,10 @@
 // (a game's frame loop, say), or waited for in blocking mode. It writes
 // requests with package parser's encoder, reads responses with its
 // parsers, and runs over a conn.TCP peer, a tlsx.Peer above it, or any
-// streampeer.StreamPeer. It starts no goroutine of its own.
+// streampeer.StreamPeer. The Client starts no goroutine of its own; the
+// layers above say where they use one (a Pool's idle timer, a Request's
+// context watcher in Do, and the coroutine that decodes a compressed body
+// in step with Poll).
 //
 // # The loop
 //
@@ -61,6 +64,25 @@
 // response allocate nothing. ResponseHeaders and ResponseHeadersMap build
 // strings (once per response) for callers that want them;
 // ReadResponseBodyChunk returns a new slice, as Godot's does.
+//
+// # One call: Request
+//
+// Request is Godot's HTTPRequest: Do fetches a URL and returns a Response
+// with Godot's Result code, the status, the fields and the body (or writes
+// it to a file through a ".part" name that is renamed only when the body
+// is complete). It follows redirects as RFC 9110 says (301, 302 and 303
+// turn POST into GET, credentials stay behind across origins), decodes
+// gzip, deflate, br and zstd as the body streams, stops a compression bomb
+// at BodySizeLimit, bounds the whole transaction (Timeout) and each stall
+// (IdleTimeout), reports progress, and keeps connections in a Pool. For a
+// frame loop, Start and Poll do the same without ever waiting:
+//
+//	r := h1.Request{Timeout: 10 * time.Second}
+//	r.Start(h1.MethodGet, "https://example.com/data.json", nil, nil)
+//	for !r.Poll() {
+//		// draw a frame; r.Progress() has the counters
+//	}
+//	resp := r.Response() // resp.Result, resp.Status, resp.Body
 //
 // # Errors and limits
 //
