@@ -67,7 +67,7 @@ test-fuzz:
 	@set -e; for pkg in $$($(GO) list ./... ); do \
 		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 			echo "fuzz $$pkg $$t ($(TESTFUZZTIME))"; \
-			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(TESTFUZZTIME) $$pkg >/dev/null; \
+			out=$$($(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(TESTFUZZTIME) $$pkg 2>&1) || { echo "$$out" | tail -40; exit 1; }; \
 		done; \
 	done
 
