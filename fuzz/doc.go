@@ -36,6 +36,7 @@
 //	malformed chunk extension           ignores it           refuses  RFC 9112 §7.1.1: the chunk-ext grammar
 //	malformed trailer field             accepts              refuses  RFC 9112 §7.1.2: trailers are field lines
 //	"gzip, chunked"                     refuses              accepts  RFC 9112 §6.1: codings may precede chunked
+//	empty lines before the status line  refuses              skips    RFC 9112 §2.2's robustness rule, as llhttp and httparse do
 //
 // A head cut off by the end of input is incomplete for h1 (the server
 // closed mid-head); net/http may still return what it read. The fuzz
