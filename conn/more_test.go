@@ -413,3 +413,46 @@ func TestLoopAllocs(t *testing.T) {
 		t.Errorf("allocations per echoed event = %v; want 0", allocs)
 	}
 }
+
+func TestReadWait(t *testing.T) {
+	checkLeaks(t)
+	srv := newEchoServer(t)
+	defer srv.Close()
+	p := dial(t, "127.0.0.1", srv.Port())
+	defer p.Close()
+	buf := make([]byte, 16)
+	// The first call registers the socket; later ones read through it.
+	for i := range 3 {
+		msg := []byte{'a' + byte(i), 'b', 'c'}
+		if err := p.PutData(msg); err != nil {
+			t.Fatal(err)
+		}
+		n, err := p.ReadWait(buf)
+		if err != nil || string(buf[:n]) != string(msg[:n]) || n == 0 {
+			t.Fatalf("ReadWait = %d %q, %v; want a prefix of %q", n, buf[:n], err, msg)
+		}
+		for got := n; got < len(msg); {
+			m, err := p.ReadWait(buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got += m
+		}
+	}
+	// Interrupt cuts a wait short with 0, nil.
+	time.AfterFunc(50*time.Millisecond, p.Interrupt)
+	start := time.Now()
+	if n, err := p.ReadWait(buf); n != 0 || err != nil {
+		t.Fatalf("interrupted ReadWait = %d, %v; want 0, nil", n, err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("ReadWait took %v after Interrupt", d)
+	}
+	// The connection still works after the interrupt.
+	if err := p.PutData([]byte("z")); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := p.ReadWait(buf); n != 1 || err != nil || buf[0] != 'z' {
+		t.Fatalf("ReadWait after Interrupt = %d %q, %v", n, buf[:n], err)
+	}
+}

@@ -227,3 +227,50 @@ func (t *TCP) putPartialLocking([]byte) (int, error) {
 	}
 	return 0, nil
 }
+
+// ReadWait reads into p what the connection has, waiting until at least
+// one byte, the end of the stream or an error arrives. Interrupt cuts the
+// wait short: ReadWait then returns 0, nil. Once the socket is registered
+// with the runtime poller it reads through its os.File, as net.TCPConn
+// does (read(2), and on EAGAIN the goroutine parks until the socket is
+// readable), so a reader that waits pays for no readiness check of its
+// own: it is GetPartialData and WaitReadable in one call, one syscall
+// cheaper.
+func (t *TCP) ReadWait(p []byte) (int, error) {
+	if len(p) == 0 {
+		return t.GetPartialData(p)
+	}
+	f := t.directFile(dirRead)
+	if f == nil {
+		// Not registered yet (the first wait registers the socket), or a
+		// timed wait owns the read deadline: look, wait once, look again.
+		n, err := t.GetPartialData(p)
+		if n > 0 || err != nil {
+			return n, err
+		}
+		if err := t.wait(dirRead, -1); err != nil {
+			return 0, err
+		}
+		return t.GetPartialData(p)
+	}
+	t.mu.Lock()
+	if t.pending {
+		t.pending = false
+		t.mu.Unlock()
+		return 0, nil
+	}
+	// Counted as a wait, so that Interrupt and Close reach it.
+	t.waits[dirRead]++
+	t.mu.Unlock()
+	n, err := f.Read(p)
+	t.mu.Lock()
+	t.waits[dirRead]--
+	t.mu.Unlock()
+	if n > 0 {
+		return n, nil
+	}
+	if err != nil {
+		return 0, t.fileFailed(f, dirRead, err) // nil after Interrupt
+	}
+	return 0, nil
+}

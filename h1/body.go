@@ -167,6 +167,13 @@ var errWindow = errors.New("h1: chunk framing larger than the read window")
 // whether it waited, and errTimeout when the body stalled for longer than
 // its limit.
 func (c *Client) readSome(p []byte, wait bool) (int, bool, error) {
+	if wait && c.ownTCP() {
+		n, err := c.readWait(p)
+		if n > 0 || err != nil && err != errTimeout {
+			c.touch()
+		}
+		return n, true, err
+	}
 	n, err := c.peer.GetPartialData(p)
 	if n > 0 || err != nil {
 		c.touch()

@@ -408,5 +408,33 @@ func (c *Client) wait(write bool) error {
 	return err
 }
 
+// ownTCP reports whether requests travel over the client's own TCP peer
+// (no TLS, no peer from SetConnection).
+func (c *Client) ownTCP() bool { return c.waiter == streampeer.Waiter(&c.tcp) }
+
+// readWait reads into p from the client's own TCP peer, waiting (once, in
+// the runtime poller) until bytes arrive, within the current step's time;
+// errTimeout when the time ran out. The watchdog keeps the limit, as in
+// wait.
+func (c *Client) readWait(p []byte) (int, error) {
+	d, out := c.remaining()
+	if out {
+		return 0, errTimeout
+	}
+	if d > 0 {
+		c.watch.arm(c.deadline, &c.tcp)
+	}
+	n, err := c.tcp.ReadWait(p)
+	if d > 0 {
+		c.watch.disarm()
+	}
+	if n == 0 && err == nil {
+		if _, out := c.remaining(); out {
+			return 0, errTimeout
+		}
+	}
+	return n, err
+}
+
 // errTimeout marks a step that ran out of time, before it is wrapped.
 var errTimeout = ErrTimeout

@@ -320,6 +320,9 @@ func (c *Client) resetResponse() {
 // complete, or the read error, io.EOF, a *parser.ProtocolError or
 // errTimeout.
 func (c *Client) pumpHead(wait, skip bool) (bool, error) {
+	if skip && wait && c.ownTCP() {
+		skip = false // readWait reads first and parks on EAGAIN
+	}
 	for {
 		if !skip {
 			if c.rend == len(c.rbuf) {
@@ -331,7 +334,18 @@ func (c *Client) pumpHead(wait, skip bool) (bool, error) {
 				// the buffer is full: not reached.
 				return false, &parser.ProtocolError{Kind: parser.KindHeadTooLarge, Offset: int64(c.rend)}
 			}
-			n, err := c.peer.GetPartialData(c.rbuf[c.rend:])
+			var n int
+			var err error
+			if wait && c.ownTCP() {
+				// The read waits itself, as net.Conn's does.
+				wait = false
+				n, err = c.readWait(c.rbuf[c.rend:])
+				if err == errTimeout {
+					return false, err
+				}
+			} else {
+				n, err = c.peer.GetPartialData(c.rbuf[c.rend:])
+			}
 			c.rend += n
 			c.recvd += n
 			if n > 0 {
