@@ -26,12 +26,13 @@ type nginxServer struct {
 }
 
 // startNginx starts nginx as a child process (no daemon, no master) and
-// stops it when the test ends. It skips the test when nginx is missing.
+// stops it when the test ends. It fails the test when nginx is missing:
+// make test installs it.
 func startNginx(t *testing.T, pki *testPKI) *nginxServer {
 	bin := "/usr/sbin/nginx"
 	if _, err := os.Stat(bin); err != nil {
 		if bin, err = exec.LookPath("nginx"); err != nil {
-			t.Skip("nginx is not installed (make deps)")
+			t.Fatal("nginx is not installed: make deps (or make test) installs it")
 		}
 	}
 	n := &nginxServer{dir: t.TempDir(), port: freePort(t), tlsPort: freePort(t)}
