@@ -3,6 +3,7 @@ package h1
 import (
 	"errors"
 	"strconv"
+	"strings"
 )
 
 // The sentinels callers branch on with errors.Is, after Godot's error
@@ -62,7 +63,9 @@ func (e *Error) Error() string {
 		s += ": " + e.Op
 	}
 	if e.Err != nil {
-		s += ": " + e.Err.Error()
+		// A cause from a lower layer may open with the same words (conn's
+		// "h1: cannot connect to host"): say them once.
+		s += ": " + strings.TrimPrefix(e.Err.Error(), e.Kind.Error()+": ")
 	}
 	return s
 }
