@@ -217,10 +217,16 @@ func appendConnect(dst []byte, host string, port int, p *proxy) ([]byte, error) 
 
 // joinHostPort writes host:port, bracketing an IPv6 address.
 func joinHostPort(host string, port int) string {
+	return bracketHost(host) + ":" + strconv.Itoa(port)
+}
+
+// bracketHost puts an IPv6 address in brackets, as a URL or Host field
+// needs it.
+func bracketHost(host string) string {
 	if len(host) > 0 && host[0] != '[' && containsByte(host, ':') {
-		host = "[" + host + "]"
+		return "[" + host + "]"
 	}
-	return host + ":" + strconv.Itoa(port)
+	return host
 }
 
 func containsByte(s string, b byte) bool {

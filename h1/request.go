@@ -143,6 +143,9 @@ func (c *Client) proxyTarget(url string) string {
 		c.hdrs = append(c.hdrs, parser.Header{Name: proxyAuthorization, Value: c.via.auth})
 	}
 	if url[0] == '/' {
+		if c.port == 80 {
+			return "http://" + bracketHost(c.host) + url
+		}
 		return "http://" + joinHostPort(c.host, c.port) + url
 	}
 	return url

@@ -449,7 +449,7 @@ func TestGetProxy(t *testing.T) {
 	r := get(t, "--proxy", strings.Replace(proxy, "://", "://u:p@", 1), "http://origin.invalid/p?q")
 	r.want(t, 0)
 	h := <-heads
-	if r.stdout != "proxied\n" || !strings.HasPrefix(h, "GET http://origin.invalid:80/p?q HTTP/1.1\r\n") ||
+	if r.stdout != "proxied\n" || !strings.HasPrefix(h, "GET http://origin.invalid/p?q HTTP/1.1\r\n") ||
 		!strings.Contains(h, "\r\nProxy-Authorization: Basic dTpw\r\n") {
 		t.Fatalf("stdout %q; the proxy read %q", r.stdout, h)
 	}
