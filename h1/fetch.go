@@ -123,7 +123,9 @@ type Request struct {
 	// Resolver looks up host names; nil means the TCP peer's default.
 	Resolver *net.Resolver
 	// OnProgress, when set, is called on the caller's goroutine, inside
-	// Poll or Do, whenever bytes moved.
+	// Poll or Do, whenever bytes moved, and once when the head of the
+	// final response has arrived, before any of its body is taken. It may
+	// call Cancel (to refuse a status, say).
 	OnProgress func(Progress)
 	// Trace, when set, records the fetch's heads, phase times and TLS
 	// session (see Trace).
@@ -665,7 +667,7 @@ func (r *Request) beginBody() bool {
 	}
 	r.st = fetchBody
 	r.report()
-	return true
+	return r.st == fetchBody // false when OnProgress called Cancel
 }
 
 // openFile opens DownloadFile's part file: appended to when the server
@@ -732,6 +734,9 @@ func (r *Request) stepBody() bool {
 				return false
 			}
 			r.report()
+			if r.st == fetchDone {
+				return false // OnProgress called Cancel
+			}
 		}
 		if err != nil {
 			if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -765,6 +770,9 @@ func (r *Request) stepBody() bool {
 // back to the pool or is closed, the decoder stops, and the part file is
 // renamed, kept or removed.
 func (r *Request) finish(err error) {
+	if r.st == fetchDone {
+		return // OnProgress called Cancel
+	}
 	if err != nil && r.ctx != nil && r.ctx.Err() != nil {
 		// The context ended the fetch (and took its connection down):
 		// that, not what the connection then said, is the outcome.

@@ -515,3 +515,27 @@ func TestFetchOutputStreams(t *testing.T) {
 	require.Equal(t, ResultDownloadFileWriteError, resp.Result)
 	require.ErrorIs(t, resp.Err, ErrDownloadFile)
 }
+
+func TestFetchCancelFromProgress(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		w.Write(bytes.Repeat([]byte("x"), 1<<20))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	var r Request
+	r.DownloadFile = filepath.Join(dir, "f")
+	r.OnProgress = func(p Progress) {
+		if r.Response().Status >= 400 {
+			r.Cancel()
+		}
+	}
+	resp := do(t, &r, MethodGet, srv.URL, nil, nil)
+	require.Equal(t, ResultRequestFailed, resp.Result)
+	require.ErrorIs(t, resp.Err, context.Canceled)
+	require.Equal(t, 404, resp.Status)
+	require.Zero(t, r.DownloadedBytes(), "cancelled before any body byte")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Empty(t, entries, "no file, no part file")
+}
