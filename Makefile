@@ -35,7 +35,8 @@ deps:
 	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx openssl:/usr/bin/openssl tinyproxy:/usr/bin/tinyproxy"
 
 # debs installs each package:binary pair of DEBS_WANTED whose binary is
-# missing.
+# missing. A policy-rc.d that refuses keeps the packages from starting
+# their services (the tests start their own, on free ports).
 debs:
 	@missing=""; \
 	for pair in $(DEBS_WANTED); do \
@@ -45,7 +46,13 @@ debs:
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		$$SUDO sh -c 'set -e; \
+			if [ ! -e /usr/sbin/policy-rc.d ]; then \
+				printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; \
+				trap "rm -f /usr/sbin/policy-rc.d" EXIT; \
+			fi; \
+			apt-get update -qq; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends '"$$missing"' >/dev/null'; \
 	fi
 
 vet:
