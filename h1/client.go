@@ -111,6 +111,11 @@ type Client struct {
 	// Limits bound sizes and times; set them before ConnectToHost or
 	// between requests.
 	Limits Limits
+	// UserAgent is sent as the User-Agent of every request whose headers
+	// carry none; empty means parser.DefaultUserAgent. It is checked as a
+	// field value: one with a control byte fails the Request with
+	// ErrInvalidParameter.
+	UserAgent string
 
 	phase    phase
 	err      error     // why the client is in a terminal phase

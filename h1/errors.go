@@ -56,16 +56,25 @@ type Error struct {
 	Err  error  // the cause, or nil
 }
 
-// Error returns "<kind>: <op>: <cause>".
+// Error returns "<kind>: <op>: <cause>", saying each thing once: the op
+// is left out when the kind names it, and the cause loses the "h1: "
+// prefix and any words of the kind it opens with, so a failed handshake
+// reads "h1: tls handshake failed: certificate signed by an unknown
+// authority (example.com)".
 func (e *Error) Error() string {
 	s := e.Kind.Error()
-	if e.Op != "" {
+	if e.Op != "" && !strings.Contains(s, e.Op) {
 		s += ": " + e.Op
 	}
 	if e.Err != nil {
-		// A cause from a lower layer may open with the same words (conn's
-		// "h1: cannot connect to host"): say them once.
-		s += ": " + strings.TrimPrefix(e.Err.Error(), e.Kind.Error()+": ")
+		c := strings.TrimPrefix(e.Err.Error(), "h1: ")
+		// A cause from a lower layer may open with the kind's words
+		// (conn's "cannot connect to host", tlsx's "tls"): say them once.
+		c = strings.TrimPrefix(c, strings.TrimPrefix(e.Kind.Error(), "h1: ")+": ")
+		if e.Kind == ErrTLSHandshake {
+			c = strings.TrimPrefix(c, "tls: ")
+		}
+		s += ": " + c
 	}
 	return s
 }

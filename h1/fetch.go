@@ -15,9 +15,19 @@ import (
 	"github.com/h1dev/h1/tlsx"
 )
 
-// DefaultMaxRedirects is how many redirects a Request follows when
-// MaxRedirects is zero, as Godot's HTTPRequest does.
-const DefaultMaxRedirects = 8
+// DefaultMaxRedirects is Godot's default for HTTPRequest.max_redirects;
+// NewRequest sets it. UnlimitedRedirects, or any negative MaxRedirects,
+// follows redirects without a limit.
+const (
+	DefaultMaxRedirects = 8
+	UnlimitedRedirects  = -1
+)
+
+// NewRequest returns a Request with Godot's defaults: up to
+// DefaultMaxRedirects redirects followed, compression on, no limits.
+func NewRequest() *Request {
+	return &Request{MaxRedirects: DefaultMaxRedirects}
+}
 
 // drainLimit is the most body bytes of a redirect response read (and
 // dropped) to keep its connection; a longer body closes the connection.
@@ -85,9 +95,11 @@ const (
 // Godot's defaults. A Request runs one fetch at a time and is not safe for
 // concurrent use; Requests sharing a Pool may run on many goroutines.
 type Request struct {
-	// MaxRedirects bounds the redirects followed: 0 means
-	// DefaultMaxRedirects, a negative value no limit. NoRedirects turns
-	// following off: a 3xx response is then the answer.
+	// MaxRedirects bounds the redirects followed, as Godot's
+	// max_redirects: 0 follows none (a redirect then ends the fetch in
+	// ResultRedirectLimitReached), a negative value (UnlimitedRedirects)
+	// follows without a limit. NewRequest sets DefaultMaxRedirects.
+	// NoRedirects turns following off: a 3xx response is then the answer.
 	MaxRedirects int
 	NoRedirects  bool
 	// BodySizeLimit bounds the decoded body; 0 means none. A longer body
@@ -130,6 +142,14 @@ type Request struct {
 	// Trace, when set, records the fetch's heads, phase times and TLS
 	// session (see Trace).
 	Trace *Trace
+	// UserAgent is the User-Agent of every request of the fetch whose
+	// headers carry none; empty means parser.DefaultUserAgent.
+	UserAgent string
+	// OnCompleted, when set, is called once a fetch has finished, on the
+	// caller's goroutine, inside the Poll, Do or Cancel that ended it,
+	// after Response holds the outcome (Godot's request_completed). It
+	// may Start the next fetch.
+	OnCompleted func(*Response)
 
 	st        fetchState
 	method    Method
@@ -446,6 +466,7 @@ func (r *Request) send() bool {
 		}
 	}
 	target := r.cur.RequestURI()
+	r.c.UserAgent = r.UserAgent
 	if err := r.c.Request(r.method, target, hs, r.body); err != nil {
 		r.finish(err)
 		return false
@@ -540,11 +561,7 @@ func (r *Request) redirect() (string, bool) {
 // without a body or its fields; credentials stay behind when the origin
 // changes.
 func (r *Request) follow(loc string) bool {
-	max := r.MaxRedirects
-	if max == 0 {
-		max = DefaultMaxRedirects
-	}
-	if max > 0 && r.resp.Redirects >= max {
+	if max := r.MaxRedirects; max >= 0 && r.resp.Redirects >= max {
 		r.finish(newError(ErrRedirectLimit, "redirect", errors.New("after "+strconv.Itoa(r.resp.Redirects)+" redirects")))
 		return false
 	}
@@ -809,4 +826,7 @@ func (r *Request) finish(err error) {
 	}
 	r.st = fetchDone
 	r.report()
+	if r.OnCompleted != nil {
+		r.OnCompleted(&r.resp)
+	}
 }

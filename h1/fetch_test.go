@@ -121,11 +121,11 @@ func TestFetchResults(t *testing.T) {
 	seen := map[Result]bool{}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var req Request
+			req := NewRequest()
 			if c.set != nil {
-				c.set(&req)
+				c.set(req)
 			}
-			resp := do(t, &req, MethodGet, c.url, nil, nil)
+			resp := do(t, req, MethodGet, c.url, nil, nil)
 			require.Equal(t, c.want, resp.Result, "err: %v", resp.Err)
 			if c.is != nil {
 				require.ErrorIs(t, resp.Err, c.is)
@@ -177,7 +177,7 @@ func TestFetchRedirects(t *testing.T) {
 		mu.Lock()
 		seen = nil
 		mu.Unlock()
-		var r Request
+		r := Request{MaxRedirects: 1}
 		resp := do(t, &r, MethodPost, fmt.Sprintf("%s/%d", srv.URL, c.code), hs, []byte("data"))
 		require.NoError(t, resp.Err)
 		require.Equal(t, 1, resp.Redirects)
@@ -195,7 +195,7 @@ func TestFetchRedirects(t *testing.T) {
 	mu.Lock()
 	seen = nil
 	mu.Unlock()
-	var r Request
+	r := Request{MaxRedirects: DefaultMaxRedirects}
 	resp := do(t, &r, MethodGet, srv.URL+"/away", hs, nil)
 	require.NoError(t, resp.Err)
 	mu.Lock()
@@ -206,6 +206,91 @@ func TestFetchRedirects(t *testing.T) {
 	resp = do(t, &r, MethodGet, srv.URL+"/302", nil, nil)
 	require.Equal(t, 302, resp.Status)
 	require.Equal(t, "moved", string(resp.Body))
+}
+
+// MaxRedirects is Godot's max_redirects: 0 follows none, a negative value
+// follows without a limit.
+func TestFetchMaxRedirects(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/"))
+		if n > 0 {
+			http.Redirect(w, r, "/"+strconv.Itoa(n-1), http.StatusFound)
+			return
+		}
+		io.WriteString(w, "end")
+	}))
+	defer srv.Close()
+	for _, c := range []struct {
+		max, hops  int
+		want       Result
+		redirects  int
+		serverSeen int32
+	}{
+		{0, 1, ResultRedirectLimitReached, 0, 1}, // the zero value: none followed
+		{0, 0, ResultSuccess, 0, 1},
+		{2, 2, ResultSuccess, 2, 3},
+		{2, 3, ResultRedirectLimitReached, 2, 3},
+		{UnlimitedRedirects, 20, ResultSuccess, 20, 21}, // past DefaultMaxRedirects
+	} {
+		hits.Store(0)
+		r := Request{MaxRedirects: c.max}
+		resp := do(t, &r, MethodGet, fmt.Sprintf("%s/%d", srv.URL, c.hops), nil, nil)
+		if resp.Result != c.want || resp.Redirects != c.redirects || hits.Load() != c.serverSeen {
+			t.Errorf("MaxRedirects %d, %d hops: %v after %d redirects, server saw %d; want %v after %d, %d (err %v)",
+				c.max, c.hops, resp.Result, resp.Redirects, hits.Load(), c.want, c.redirects, c.serverSeen, resp.Err)
+		}
+	}
+	if got := NewRequest().MaxRedirects; got != DefaultMaxRedirects {
+		t.Errorf("NewRequest().MaxRedirects = %d; want %d", got, DefaultMaxRedirects)
+	}
+}
+
+// UserAgent goes out on every request of the fetch, redirects included;
+// OnCompleted runs once, on the goroutine that polls, with the outcome.
+func TestFetchUserAgentAndCompleted(t *testing.T) {
+	var mu sync.Mutex
+	var agents []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents = append(agents, r.UserAgent())
+		mu.Unlock()
+		if r.URL.Path == "/from" {
+			http.Redirect(w, r, "/to", http.StatusFound)
+			return
+		}
+		io.WriteString(w, "done")
+	}))
+	defer srv.Close()
+	var calls []string
+	r := NewRequest()
+	r.UserAgent = "game/1.0"
+	r.OnCompleted = func(resp *Response) {
+		calls = append(calls, fmt.Sprintf("%v %d %s", resp.Result, resp.Status, resp.Body))
+	}
+	// Godot's loop: Start, then Poll once per frame until the callback ran.
+	require.NoError(t, r.Start(MethodGet, srv.URL+"/from", nil, nil))
+	for frames := 0; len(calls) == 0; frames++ {
+		require.Less(t, frames, 100000, "the fetch never completed")
+		if !r.Poll() {
+			time.Sleep(time.Millisecond) // the frame
+		}
+	}
+	r.Poll() // a finished fetch does not complete twice
+	require.Equal(t, []string{"success 200 done"}, calls)
+	mu.Lock()
+	require.Equal(t, []string{"game/1.0", "game/1.0"}, agents)
+	mu.Unlock()
+	// Do calls it too; a bad user agent is refused before anything is sent.
+	calls = nil
+	r.UserAgent = "bad\r\nX-Injected: 1"
+	resp := r.Do(context.Background(), MethodGet, srv.URL+"/to", nil, nil)
+	require.ErrorIs(t, resp.Err, ErrInvalidParameter)
+	require.Len(t, calls, 1)
+	mu.Lock()
+	require.Len(t, agents, 2, "nothing was sent")
+	mu.Unlock()
 }
 
 func encode(t *testing.T, coding string, p []byte) []byte {

@@ -67,7 +67,7 @@ func (c *Client) RequestRaw(method Method, url string, headers []string, body []
 // one on the same connection reuses its head: it was checked and written
 // already.
 func (c *Client) encode(m Method, url string, headers []string, body []byte) error {
-	if c.headN > 0 && c.last.same(m, url, headers, len(body), c.via) {
+	if c.headN > 0 && c.last.same(m, url, headers, len(body), c.via, c.UserAgent) {
 		c.finishEncode(c.wbuf[:c.headN], body)
 		return nil
 	}
@@ -83,7 +83,7 @@ func (c *Client) encode(m Method, url string, headers []string, body []byte) err
 	}
 	c.rq = parser.Request{
 		Method: m.String(), Target: target, Host: c.host, Port: c.port, TLS: c.tlsOpts != nil,
-		Headers: c.hdrs, ContentLength: cl,
+		Headers: c.hdrs, UserAgent: c.UserAgent, ContentLength: cl,
 	}
 	if c.host == "" {
 		c.rq.Port = 0
@@ -94,7 +94,7 @@ func (c *Client) encode(m Method, url string, headers []string, body []byte) err
 		return newError(ErrInvalidParameter, "encode request", aerr)
 	}
 	c.headN = len(wbuf)
-	c.last.set(m, url, headers, len(body), c.via)
+	c.last.set(m, url, headers, len(body), c.via, c.UserAgent)
 	c.finishEncode(wbuf, body)
 	return nil
 }
@@ -170,10 +170,11 @@ type lastRequest struct {
 	headers []string
 	bodyLen int
 	via     *proxy
+	ua      string
 }
 
-func (l *lastRequest) same(m Method, url string, headers []string, bodyLen int, via *proxy) bool {
-	if m != l.method || url != l.url || len(headers) != len(l.headers) || via != l.via ||
+func (l *lastRequest) same(m Method, url string, headers []string, bodyLen int, via *proxy, ua string) bool {
+	if m != l.method || url != l.url || len(headers) != len(l.headers) || via != l.via || ua != l.ua ||
 		(bodyLen == 0) != (l.bodyLen == 0) || bodyLen > 0 && bodyLen != l.bodyLen {
 		return false
 	}
@@ -185,8 +186,8 @@ func (l *lastRequest) same(m Method, url string, headers []string, bodyLen int, 
 	return true
 }
 
-func (l *lastRequest) set(m Method, url string, headers []string, bodyLen int, via *proxy) {
-	l.method, l.url, l.bodyLen, l.via = m, url, bodyLen, via
+func (l *lastRequest) set(m Method, url string, headers []string, bodyLen int, via *proxy, ua string) {
+	l.method, l.url, l.bodyLen, l.via, l.ua = m, url, bodyLen, via, ua
 	l.headers = append(l.headers[:0], headers...)
 }
 

@@ -107,7 +107,7 @@ func (c *Client) encodeStream(m Method, url string, headers []string, length int
 	target := c.proxyTarget(url)
 	c.rq = parser.Request{
 		Method: m.String(), Target: target, Host: c.host, Port: c.port, TLS: c.tlsOpts != nil,
-		Headers: c.hdrs, ContentLength: length,
+		Headers: c.hdrs, UserAgent: c.UserAgent, ContentLength: length,
 	}
 	if c.host == "" {
 		c.rq.Port = 0

@@ -120,12 +120,16 @@ func TestTLSHandshakeErrors(t *testing.T) {
 		name string
 		opts *tlsx.Options
 		want error
+		msg  string // the whole message: one prefix, one cause, the name checked
 	}{
-		{"wrong name", tlsx.Client(pki.roots, "wrong.example"), tlsx.ErrHostnameMismatch},
-		{"unknown authority", tlsx.Client(x509.NewCertPool(), ""), tlsx.ErrUnknownAuthority},
+		{"wrong name", tlsx.Client(pki.roots, "wrong.example"), tlsx.ErrHostnameMismatch,
+			"h1: tls handshake failed: certificate is not valid for the host name (wrong.example): certificate is valid for localhost, not wrong.example"},
+		{"unknown authority", tlsx.Client(x509.NewCertPool(), ""), tlsx.ErrUnknownAuthority,
+			"h1: tls handshake failed: certificate signed by an unknown authority (127.0.0.1)"},
 		// https:// without options: the system roots, which do not know
 		// the test's CA.
-		{"verified defaults", nil, tlsx.ErrUnknownAuthority},
+		{"verified defaults", nil, tlsx.ErrUnknownAuthority,
+			"h1: tls handshake failed: certificate signed by an unknown authority (127.0.0.1)"},
 	}
 	for _, tc := range cases {
 		for _, blocking := range []bool{false, true} {
@@ -141,6 +145,9 @@ func TestTLSHandshakeErrors(t *testing.T) {
 				err := c.Err()
 				if c.Status() != StatusTLSHandshakeError || !errors.Is(err, ErrTLSHandshake) || !errors.Is(err, tc.want) {
 					t.Errorf("status %v err %v; want tls-handshake-error and %v", c.Status(), err, tc.want)
+				}
+				if err == nil || err.Error() != tc.msg {
+					t.Errorf("message:\n got %v\nwant %s", err, tc.msg)
 				}
 			})
 		}

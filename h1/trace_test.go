@@ -79,7 +79,7 @@ func TestTraceTLSAndRedirect(t *testing.T) {
 		io.WriteString(w, "here")
 	}))
 	tr := &Trace{}
-	r := Request{Trace: tr, TLS: tlsx.Client(pki.roots, "")}
+	r := Request{Trace: tr, TLS: tlsx.Client(pki.roots, ""), MaxRedirects: 1}
 	url := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
 	resp := do(t, &r, MethodGet, url+"/from", nil, nil)
 	if resp.Err != nil || string(resp.Body) != "here" || resp.Redirects != 1 {

@@ -29,7 +29,7 @@ type Request struct {
 	// -1 for none (or a body framed by the caller's Transfer-Encoding).
 	ContentLength int64
 	// UserAgent replaces DefaultUserAgent when Headers carry no
-	// User-Agent.
+	// User-Agent. It is checked as a field value is.
 	UserAgent string
 	// NoDefaults writes no User-Agent and no Accept field of its own.
 	NoDefaults bool
@@ -120,6 +120,11 @@ func AppendRequestHead(dst []byte, r *Request) ([]byte, error) {
 		return dst, refuse("transfer-encoding", "sent with a body length; frame the body in chunks")
 	case clHeader >= 0 && clHeader != max(body, 0):
 		return dst, refuse("content-length", "differs from the body length")
+	}
+	if ua := r.UserAgent; ua != "" && !hasUA && !r.NoDefaults {
+		if !checkBytes(ua, valueBadMask, &valueBad) || isOWS(ua[0]) || isOWS(ua[len(ua)-1]) {
+			return dst, refuse("user-agent", "control byte, or leading or trailing whitespace")
+		}
 	}
 	host := r.Host
 	if !hasHost && host == "" {

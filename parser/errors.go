@@ -148,7 +148,8 @@ func perr(k Kind, off int) error {
 // It matches ErrInvalidRequest with errors.Is.
 type EncodeError struct {
 	// Field is what was refused: "method", "target", "header-name",
-	// "header-value", "host", "content-length", "transfer-encoding".
+	// "header-value", "user-agent", "host", "content-length",
+	// "transfer-encoding".
 	Field string
 	// Reason says which rule it broke.
 	Reason string

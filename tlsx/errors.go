@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 
 	utls "github.com/refraction-networking/utls"
 
@@ -72,20 +73,68 @@ var (
 // TLS stack, the certificate verifier or the base peer.
 type Error struct {
 	Kind error  // one of the Err* sentinels
-	Host string // the host the session was for, when known
+	Host string // the name the certificate was checked against, when known
 	Err  error  // the cause, or nil
 }
 
-// Error returns the kind's message followed by the host and the cause.
+// Error returns the kind's message, the name that was checked and what
+// the cause adds to the kind, each once: "h1: tls: certificate is not
+// valid for the host name example.com: certificate is valid for
+// other.test, not example.com".
 func (e *Error) Error() string {
 	s := e.Kind.Error()
 	if e.Host != "" {
 		s += " (" + e.Host + ")"
 	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
+	if d := e.detail(); d != "" {
+		s += ": " + d
 	}
 	return s
+}
+
+// x509Phrases are the words the certificate verifier opens its messages
+// with that the kinds already say.
+var x509Phrases = map[error]string{
+	ErrUnknownAuthority:   "certificate signed by unknown authority",
+	ErrCertificateExpired: "certificate has expired or is not yet valid",
+	ErrHostnameMismatch:   "",
+	ErrCertificateInvalid: "",
+}
+
+// detail is what the cause says beyond the kind: for a certificate the
+// verifier's own words without the ones the kind repeats, otherwise the
+// cause's message without the prefixes of this package.
+func (e *Error) detail() string {
+	if e.Err == nil {
+		return ""
+	}
+	var d string
+	if phrase, ok := x509Phrases[e.Kind]; ok {
+		var (
+			hostErr x509.HostnameError
+			authErr x509.UnknownAuthorityError
+			invErr  x509.CertificateInvalidError
+		)
+		switch {
+		case errors.As(e.Err, &hostErr):
+			d = hostErr.Error()
+		case errors.As(e.Err, &authErr):
+			d = authErr.Error()
+		case errors.As(e.Err, &invErr):
+			d = invErr.Error()
+		default:
+			d = e.Err.Error()
+		}
+		d = strings.TrimPrefix(d, "x509: ")
+		if phrase != "" {
+			d = strings.TrimPrefix(d, phrase)
+		}
+	} else {
+		d = e.Err.Error()
+	}
+	d = strings.TrimPrefix(d, "h1: ")
+	d = strings.TrimPrefix(d, "tls: ")
+	return strings.TrimLeft(d, ": ")
 }
 
 // Unwrap returns the kind and the cause, so errors.Is and errors.As see

@@ -86,6 +86,9 @@ func (p *Peer) Connect(base streampeer.StreamPeer, host string, opts *Options) e
 	p.reset()
 	p.w.reset(base)
 	p.base, p.host = base, name
+	if opts.CommonNameOverride != "" && !opts.Unsafe {
+		p.host = opts.CommonNameOverride // the name the certificate is checked against
+	}
 	hello := utls.HelloGolang
 	if opts.Hello == HelloChrome {
 		hello = utls.HelloCustom

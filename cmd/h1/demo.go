@@ -211,7 +211,7 @@ func demo(w io.Writer) error {
 
 	// 3. A redirect, followed per RFC 9110.
 	if err := step("GET /old (301)", func() (string, error) {
-		resp, err := get(plainURL+"/old", &h1.Request{})
+		resp, err := get(plainURL+"/old", h1.NewRequest())
 		if err != nil {
 			return "", err
 		}
