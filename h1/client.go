@@ -17,8 +17,9 @@ const (
 	// DefaultTimeout bounds each step: connecting, the TLS handshake,
 	// waiting for a response head, and each wait for body bytes.
 	DefaultTimeout = 30 * time.Second
-	// DefaultMaxHeaders is the most header fields a response head may
-	// carry.
+	// DefaultMaxHeaders is how many fields the client holds without
+	// growing. It is not a limit: with Limits.MaxHeaders zero, a head may
+	// carry as many fields as fit in Limits.MaxHeadSize, as with curl.
 	DefaultMaxHeaders = 100
 	// DefaultReadChunkSize is the most bytes one ReadResponseBodyChunk
 	// returns unless SetReadChunkSize says otherwise.
@@ -44,11 +45,13 @@ const (
 // Limits bound what a server can make a Client hold or wait for. The zero
 // value holds safe defaults: every field that is zero takes its default.
 type Limits struct {
-	// MaxHeadSize bounds a response head; 0 means
-	// parser.DefaultMaxHeadSize (64 KiB).
+	// MaxHeadSize bounds a response head, start line to empty line; 0
+	// means parser.DefaultMaxHeadSize (100 KiB). A longer head fails with
+	// a *LimitError that matches parser.ErrHeadTooLarge.
 	MaxHeadSize int
-	// MaxHeaders bounds the fields of a response head; 0 means
-	// DefaultMaxHeaders.
+	// MaxHeaders bounds the fields of a response head; 0 means no count
+	// of its own: as many as MaxHeadSize holds. More fails with a
+	// *LimitError that matches parser.ErrTooManyHeaders.
 	MaxHeaders int
 	// MaxBodySize bounds a response body; 0 means no limit (bodies are
 	// streamed, not kept). A longer body fails with ErrBodyTooLarge.
@@ -85,6 +88,9 @@ func (l *Limits) timeout(k limit) time.Duration {
 	return d
 }
 
+// maxHeaders is the capacity to parse into first: MaxHeaders, or
+// DefaultMaxHeaders when the head size alone bounds the count (the slice
+// then grows as a head needs).
 func (l *Limits) maxHeaders() int {
 	if l.MaxHeaders > 0 {
 		return l.MaxHeaders

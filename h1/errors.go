@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/h1dev/h1/parser"
 )
 
 // The sentinels callers branch on with errors.Is, after Godot's error
@@ -86,6 +88,50 @@ func (e *Error) Unwrap() []error {
 		return []error{e.Kind}
 	}
 	return []error{e.Kind, e.Err}
+}
+
+// LimitError reports a response head that went past one of the Client's
+// Limits. It names the limit and how to raise it; errors.Is matches
+// parser.ErrHeadTooLarge or parser.ErrTooManyHeaders, and errors.As
+// reaches the *parser.ProtocolError with the offset.
+type LimitError struct {
+	Limit string // the field of Limits: "MaxHeadSize" or "MaxHeaders"
+	Value int    // its value in effect
+	Err   error  // the parser's *parser.ProtocolError
+}
+
+// Error returns "h1: response head over Limits.<limit> (<value> <unit>)
+// at offset <n>; raise Limits.<limit> to accept it".
+func (e *LimitError) Error() string {
+	unit := " bytes"
+	if e.Limit == "MaxHeaders" {
+		unit = " fields"
+	}
+	s := "h1: response head over Limits." + e.Limit + " (" + strconv.Itoa(e.Value) + unit + ")"
+	var pe *parser.ProtocolError
+	if errors.As(e.Err, &pe) {
+		s += " at offset " + strconv.FormatInt(pe.Offset, 10)
+	}
+	return s + "; raise Limits." + e.Limit + " to accept it"
+}
+
+// Unwrap returns the parser's error.
+func (e *LimitError) Unwrap() error { return e.Err }
+
+// explain turns the parser's limit errors into a *LimitError that names
+// the limit; other errors pass as they are.
+func (l *Limits) explain(err error) error {
+	var pe *parser.ProtocolError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	switch pe.Kind {
+	case parser.KindHeadTooLarge, parser.KindLineTooLong:
+		return &LimitError{Limit: "MaxHeadSize", Value: l.maxHead(), Err: err}
+	case parser.KindTooManyHeaders:
+		return &LimitError{Limit: "MaxHeaders", Value: l.MaxHeaders, Err: err}
+	}
+	return err
 }
 
 // ProxyError reports a proxy that answered CONNECT with a status other

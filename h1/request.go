@@ -260,7 +260,7 @@ func (c *Client) stepHead(wait bool) error {
 	case err == errTimeout:
 		return c.fail(phaseConnError, newError(ErrConnection, opHead, errTimeout))
 	case err != nil:
-		if _, ok := err.(*parser.ProtocolError); ok {
+		if pe := (*parser.ProtocolError)(nil); errors.As(err, &pe) {
 			return c.fail(phaseConnError, newError(ErrBadResponse, opHead, err))
 		}
 		return c.lost(err, opHead)
@@ -294,7 +294,9 @@ func (c *Client) resetHead(method string) {
 	c.head.Reset()
 	c.head.Method = method
 	c.head.Options.MaxHeadSize = c.Limits.maxHead()
-	if n := c.Limits.maxHeaders(); n <= len(c.fields) {
+	if n := c.Limits.maxHeaders(); c.Limits.MaxHeaders == 0 && cap(c.moreFields) > len(c.fields) {
+		c.head.Headers = c.moreFields[:0] // grown for an earlier head
+	} else if n <= len(c.fields) {
 		c.head.Headers = c.fields[:0:n]
 	} else {
 		if cap(c.moreFields) < n {
@@ -336,7 +338,7 @@ func (c *Client) pumpHead(wait, skip bool) (bool, error) {
 			if room == 0 {
 				// The parser refuses a head longer than its limit before
 				// the buffer is full: not reached.
-				return false, &parser.ProtocolError{Kind: parser.KindHeadTooLarge, Offset: int64(c.rend)}
+				return false, c.Limits.explain(&parser.ProtocolError{Kind: parser.KindHeadTooLarge, Offset: int64(c.rend)})
 			}
 			var n int
 			var err error
@@ -406,8 +408,16 @@ func (c *Client) parseHead() (bool, error) {
 		if err == parser.ErrNeedMore {
 			return false, nil
 		}
+		if err != nil && c.Limits.MaxHeaders == 0 && errors.Is(err, parser.ErrTooManyHeaders) {
+			// No count of its own: the head size bounds the fields. Parse
+			// again into twice the room.
+			c.moreFields = make([]parser.Header, 0, 2*cap(c.head.Headers))
+			c.head.Headers = c.moreFields
+			c.head.Reset()
+			continue
+		}
 		if err != nil {
-			return false, err
+			return false, c.Limits.explain(err)
 		}
 		if c.trace != nil {
 			c.trace.responseHead(c, c.rbuf[:n])

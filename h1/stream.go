@@ -138,7 +138,7 @@ func (c *Client) stepStream(wait bool) error {
 			if err == errTimeout {
 				return c.fail(phaseConnError, newError(ErrConnection, opHead, errTimeout))
 			}
-			if _, ok := err.(*parser.ProtocolError); ok {
+			if pe := (*parser.ProtocolError)(nil); errors.As(err, &pe) {
 				return c.fail(phaseConnError, newError(ErrBadResponse, opHead, err))
 			}
 			if err == io.EOF {

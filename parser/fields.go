@@ -35,8 +35,10 @@ type Options struct {
 }
 
 // DefaultMaxHeadSize is the head size limit used when Options.MaxHeadSize
-// is zero: 64 KiB.
-const DefaultMaxHeadSize = 64 << 10
+// is zero: 100 KiB, curl's limit for a whole response head, so that
+// what real servers send (a hundred Set-Cookie fields, one 80 KiB field)
+// fits.
+const DefaultMaxHeadSize = 100 << 10
 
 func (o *Options) maxHead() int {
 	if o.MaxHeadSize > 0 {
