@@ -155,6 +155,7 @@ type Client struct {
 	method   Method
 	queued   bool // the request waits for a connection to open
 	reqClose bool // the request carries Connection: close
+	upgrade  bool // the request carries Upgrade: a 101 may answer it
 	rq       parser.Request
 	wbuf     []byte // the head, and a small body
 	headN    int    // the length of the head in wbuf; 0: none to reuse

@@ -77,7 +77,7 @@ func TestFaults(t *testing.T) {
 		{name: "head over a smaller limit", limits: Limits{MaxHeadSize: 1024},
 			serve:  func(c net.Conn) { io.WriteString(c, hugeHead[:4000]) },
 			status: StatusConnectionError, is: []error{ErrBadResponse, parser.ErrHeadTooLarge}},
-		{name: "too many headers",
+		{name: "too many headers", limits: Limits{MaxHeaders: 100},
 			serve:  func(c net.Conn) { io.WriteString(c, manyHeaders) },
 			status: StatusConnectionError, is: []error{ErrBadResponse, parser.ErrTooManyHeaders}},
 		{name: "smuggling framing",

@@ -82,3 +82,12 @@ func TestHeadLimits(t *testing.T) {
 		})
 	}
 }
+
+// RFC 9110 §15.2.2: a 101 answers only a request that asked to upgrade.
+func TestUnsolicited101(t *testing.T) {
+	_, err := headOver(t, Limits{}, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+	var pe *parser.ProtocolError
+	if !errors.Is(err, ErrBadResponse) || !errors.As(err, &pe) || pe.Kind != parser.KindUnsolicitedUpgrade || pe.Offset != 9 {
+		t.Fatalf("err %v; want ErrBadResponse with unsolicited-101 at offset 9", err)
+	}
+}

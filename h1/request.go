@@ -112,7 +112,7 @@ func (c *Client) splitHeaders(headers []string) (hasTE, expect bool, err error) 
 		c.hbuf = append(c.hbuf, h...)
 	}
 	c.hdrs = c.hdrs[:0]
-	c.reqClose = false
+	c.reqClose, c.upgrade = false, false
 	pos := 0
 	for _, h := range headers {
 		line := c.hbuf[pos : pos+len(h)]
@@ -125,6 +125,8 @@ func (c *Client) splitHeaders(headers []string) (hasTE, expect bool, err error) 
 			c.reqClose = c.reqClose || hasToken(value, "close")
 		case equalFold(name, "transfer-encoding"):
 			hasTE = true
+		case equalFold(name, "upgrade"):
+			c.upgrade = true
 		case equalFold(name, "expect"):
 			expect = expect || hasToken(value, "100-continue")
 		}
@@ -293,6 +295,7 @@ func (c *Client) lost(err error, op string) error {
 func (c *Client) resetHead(method string) {
 	c.head.Reset()
 	c.head.Method = method
+	c.head.Upgrade = c.upgrade
 	c.head.Options.MaxHeadSize = c.Limits.maxHead()
 	if n := c.Limits.maxHeaders(); c.Limits.MaxHeaders == 0 && cap(c.moreFields) > len(c.fields) {
 		c.head.Headers = c.moreFields[:0] // grown for an earlier head

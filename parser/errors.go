@@ -66,6 +66,7 @@ const (
 	KindLineTooLong
 	KindHeadTooLarge
 	KindTooManyHeaders
+	KindUnsolicitedUpgrade
 	kindCount
 )
 
@@ -103,6 +104,7 @@ var kindNames = [kindCount]string{
 	KindLineTooLong:                "line-too-long",
 	KindHeadTooLarge:               "head-too-large",
 	KindTooManyHeaders:             "too-many-headers",
+	KindUnsolicitedUpgrade:         "unsolicited-101",
 }
 
 // String returns the kind's stable name, such as "bad-content-length".

@@ -83,6 +83,10 @@ type ResponseHead struct {
 	// Method is the method of the request this response answers. "HEAD"
 	// means no body; "CONNECT" with a 2xx status means a tunnel.
 	Method string
+	// Upgrade says the request carried an Upgrade field (RFC 9110 §7.8).
+	// Only then may the answer be 101 Switching Protocols; without it a
+	// 101 is a KindUnsolicitedUpgrade error (RFC 9110 §15.2.2).
+	Upgrade bool
 	// Options are the leniency switches and limits.
 	Options Options
 
@@ -110,9 +114,9 @@ type ResponseHead struct {
 func (h *ResponseHead) Interim() bool { return h.Status >= 100 && h.Status < 200 && h.Status != 101 }
 
 // Reset clears the results and the resume state, keeping Headers'
-// storage, Method and Options.
+// storage, Method, Upgrade and Options.
 func (h *ResponseHead) Reset() {
-	*h = ResponseHead{Headers: h.Headers[:0], Method: h.Method, Options: h.Options}
+	*h = ResponseHead{Headers: h.Headers[:0], Method: h.Method, Upgrade: h.Upgrade, Options: h.Options}
 }
 
 // ParseResponseHead parses the response head at the start of b (RFC 9112
@@ -211,6 +215,11 @@ func (h *ResponseHead) startLine(b []byte, i int) (int, error) {
 	st := int(d0)*100 + int(d1)*10 + int(d2)
 	if st < 100 || st > 599 {
 		return i, perr(KindStatusCode, j+1)
+	}
+	if st == 101 && !h.Upgrade {
+		// RFC 9110 §15.2.2: a server sends 101 only to a request that
+		// asked to upgrade.
+		return i, perr(KindUnsolicitedUpgrade, j+1)
 	}
 	h.Status = st
 	j += 4

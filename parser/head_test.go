@@ -12,6 +12,7 @@ type respCase struct {
 	name    string
 	in      string
 	method  string
+	upgrade bool // the request asked for an Upgrade
 	opts    Options
 	n       int // bytes of head; 0 means len(in)
 	status  int
@@ -127,8 +128,10 @@ var respCases = []respCase{
 	{name: "304 ignores length", in: "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n", status: 304, reason: "Not Modified", minor: 1,
 		headers: []hdr{{"Content-Length", "5"}}, framing: FramingNone, length: 5, keep: true},
 	{name: "100 continue", in: "HTTP/1.1 100 Continue\r\n\r\n", status: 100, reason: "Continue", minor: 1, framing: FramingNone, length: -1, keep: true},
-	{name: "101 switching", in: "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", status: 101,
+	{name: "101 switching", upgrade: true, in: "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", status: 101,
 		reason: "Switching Protocols", minor: 1, headers: []hdr{{"Upgrade", "websocket"}, {"Connection", "Upgrade"}}, framing: FramingTunnel, length: -1},
+	{name: "101 unsolicited", in: "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+		kind: KindUnsolicitedUpgrade, off: 9},
 	{name: "connect tunnel", method: "CONNECT", in: "HTTP/1.1 200 Connection established\r\n\r\n", status: 200,
 		reason: "Connection established", minor: 1, framing: FramingTunnel, length: -1},
 	{name: "close delimited", in: "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\n\r\n", status: 200, reason: "OK", minor: 1,
@@ -146,7 +149,7 @@ var respCases = []respCase{
 func runResp(t *testing.T, c respCase, in []byte) {
 	t.Helper()
 	var store [8]Header
-	h := ResponseHead{Headers: store[:0], Method: c.method, Options: c.opts}
+	h := ResponseHead{Headers: store[:0], Method: c.method, Upgrade: c.upgrade, Options: c.opts}
 	n, err := ParseResponseHead(in, &h)
 	checkOutcome(t, err, c.kind, c.off, c.errIs)
 	if err != nil {
@@ -220,7 +223,7 @@ func TestParseResponseHeadPrefixes(t *testing.T) {
 			in := []byte(c.in)
 			var store [8]Header
 			// One ResponseHead fed a growing buffer, as a reader would.
-			h := ResponseHead{Headers: store[:0], Method: c.method, Options: c.opts}
+			h := ResponseHead{Headers: store[:0], Method: c.method, Upgrade: c.upgrade, Options: c.opts}
 			for k := 0; k < len(in); k++ {
 				_, err := ParseResponseHead(in[:k:k], &h)
 				if err == ErrNeedMore {

@@ -99,7 +99,7 @@ func TestParseSuccess(t *testing.T) {
 		{"head", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", []string{"--method", "HEAD"}, 200, "", "hello", true, 0, 0},
 		{"interims", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n", nil, 204, "", "", true, 0, 2},
 		{"close delimited", "HTTP/1.0 200 OK\r\n\r\nuntil close", nil, 200, "until close", "", false, 0, 0},
-		{"switching", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x00", nil, 101, "", "\x81\x00", false, 0, 0},
+		{"switching", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x00", []string{"--upgrade"}, 101, "", "\x81\x00", false, 0, 0},
 		{"connect", "HTTP/1.1 200 OK\r\n\r\ntunnel bytes", []string{"--method", "CONNECT"}, 200, "", "tunnel bytes", false, 0, 0},
 	}
 	for _, c := range cases {
@@ -153,6 +153,8 @@ func TestParseFailure(t *testing.T) {
 		{"bad interim", "HTTP/1.1 100 Continue\r\nBad Header: x\r\n\r\n", "bad-header-name"},
 		{"space before colon", "HTTP/1.1 200 OK\r\nBad : x\r\n\r\n", "space-before-colon"},
 		{"obs-fold", "HTTP/1.1 200 OK\r\nA: b\r\n c\r\n\r\n", "obs-fold"},
+		// RFC 9110 §15.2.2: without --upgrade the request asked for none.
+		{"unsolicited 101", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", "unsolicited-101"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -55,7 +55,7 @@ func fields(hs []parser.Header) [][2]latin1 {
 
 // parseExchange reads one response out of data, the whole of what the
 // server sent before closing. It returns the verdict as JSON-ready values.
-func parseExchange(data []byte, method string) (*parseOK, *parseFail) {
+func parseExchange(data []byte, method string, upgrade bool) (*parseOK, *parseFail) {
 	fail := func(err error, at int) *parseFail {
 		var pe *parser.ProtocolError
 		if errors.As(err, &pe) {
@@ -68,7 +68,7 @@ func parseExchange(data []byte, method string) (*parseOK, *parseFail) {
 	pos := 0
 	var h parser.ResponseHead
 	for {
-		h = parser.ResponseHead{Headers: store[:0], Method: method}
+		h = parser.ResponseHead{Headers: store[:0], Method: method, Upgrade: upgrade}
 		n, err := parser.ParseResponseHead(data[pos:], &h)
 		if err == parser.ErrNeedMore {
 			return nil, &parseFail{Error: "h1: the input ends inside a response head", Kind: kindIncompleteHead, Offset: int64(len(data))}
@@ -121,8 +121,9 @@ func runParse(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("parse", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	method := fs.String("method", "GET", "method of the request the response answers (HEAD: no body; CONNECT: tunnel)")
+	upgrade := fs.Bool("upgrade", false, "the request asked for an Upgrade: a 101 may answer it (without this flag a 101 is an error)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: h1 parse [--method METHOD] < response\n\nReads one exchange's raw response bytes on stdin (EOF = the server closed)\nand prints one JSON object. Exit 0 when the response is valid, 1 when not.\n\n")
+		fmt.Fprint(stderr, "usage: h1 parse [--method METHOD] [--upgrade] < response\n\nReads one exchange's raw response bytes on stdin (EOF = the server closed)\nand prints one JSON object. Exit 0 when the response is valid, 1 when not.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
@@ -136,7 +137,7 @@ func runParse(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		writeJSON(stdout, parseFail{Error: "h1: reading stdin: " + err.Error(), Kind: "io"})
 		return 1
 	}
-	ok, bad := parseExchange(data, *method)
+	ok, bad := parseExchange(data, *method, *upgrade)
 	if bad != nil {
 		writeJSON(stdout, bad)
 		return 1
