@@ -218,3 +218,28 @@ func requestWriteCase() Case {
 		},
 	}
 }
+
+// chunkedViews walks the chunked case's body with ChunkedDecoder.Next,
+// which copies nothing: the framing cost alone.
+func chunkedViews(b *testing.B) {
+	body := fixture("chunked-body-only.bin")
+	const payload = 16 * 4096
+	var d parser.ChunkedDecoder
+	b.SetBytes(payload)
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Reset()
+		total, s := 0, 0
+		for !d.Done() {
+			v, n, err := d.Next(body[s:])
+			if err != nil {
+				b.Fatal(err)
+			}
+			total += len(v)
+			s += n
+		}
+		if total != payload {
+			b.Fatal(total)
+		}
+	}
+}
