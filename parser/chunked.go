@@ -111,6 +111,13 @@ func (d *ChunkedDecoder) Decode(dst, src []byte) (nDst, nSrc int, err error) {
 		o += n
 		s += n
 		d.rem -= int64(n)
+		// The CRLF after the data and a plain size line, without the
+		// general framing loop.
+		if d.rem == 0 && len(src)-s >= 2 && src[s] == '\r' && src[s+1] == '\n' {
+			s += 2
+			d.state = chunkSize
+			s += d.plainSize(src[s:])
+		}
 	}
 	d.off += int64(s)
 	return o, s, err
