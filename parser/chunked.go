@@ -221,14 +221,14 @@ func (d *ChunkedDecoder) framing(src []byte, s int) (int, error) {
 func (d *ChunkedDecoder) plainSize(b []byte) int {
 	var size uint64
 	k := 0
-	for ; k < len(b) && k < 15; k++ {
+	for lim := min(len(b), 15); k < lim; k++ {
 		v := hexVal[b[k]]
 		if v > 15 {
 			break
 		}
 		size = size<<4 | uint64(v)
 	}
-	if k == 0 || size == 0 || len(b)-k < 2 || b[k] != '\r' || b[k+1] != '\n' || k+2 > d.maxLine() {
+	if k == 0 || size == 0 || k+2 > len(b) || b[k] != '\r' || b[k+1] != '\n' || k+2 > d.maxLine() {
 		return 0
 	}
 	excess := d.excess + int64(k+2) + 2
