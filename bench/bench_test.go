@@ -58,3 +58,16 @@ func TestSuiteRuns(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkChunked runs the chunked case beside a decoder that hands out
+// views of the data (ChunkedDecoder.Next), whose cost is the framing
+// alone, and beside a second floor that copies each chunk's data from
+// where it lies in the body, one copy per chunk.
+func BenchmarkChunked(b *testing.B) {
+	c := chunkedCase()
+	b.Run("h1", func(b *testing.B) { c.H1(b) })
+	b.Run("h1view", chunkedViews)
+	b.Run("nethttp", func(b *testing.B) { c.NetHTTP(b) })
+	b.Run("floor", func(b *testing.B) { c.Floor(b) })
+	b.Run("floorchunks", chunkedCopies)
+}

@@ -218,3 +218,57 @@ func requestWriteCase() Case {
 		},
 	}
 }
+
+// chunkedViews walks the chunked case's body with ChunkedDecoder.Next,
+// which copies nothing: the framing cost alone.
+func chunkedViews(b *testing.B) {
+	body := fixture("chunked-body-only.bin")
+	const payload = 16 * 4096
+	var d parser.ChunkedDecoder
+	b.SetBytes(payload)
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Reset()
+		total, s := 0, 0
+		for !d.Done() {
+			v, n, err := d.Next(body[s:])
+			if err != nil {
+				b.Fatal(err)
+			}
+			total += len(v)
+			s += n
+		}
+		if total != payload {
+			b.Fatal(total)
+		}
+	}
+}
+
+// chunkedCopies copies the data of each chunk of the chunked case's body
+// from where it lies, with the chunk offsets found beforehand: the copying
+// a chunked decoder cannot avoid.
+func chunkedCopies(b *testing.B) {
+	body := fixture("chunked-body-only.bin")
+	const payload = 16 * 4096
+	var spans [][2]int
+	var d parser.ChunkedDecoder
+	for s := 0; !d.Done(); {
+		v, n, err := d.Next(body[s:])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(v) > 0 {
+			spans = append(spans, [2]int{s + n - len(v), s + n})
+		}
+		s += n
+	}
+	dst := make([]byte, payload)
+	b.SetBytes(payload)
+	b.ReportAllocs()
+	for b.Loop() {
+		o := 0
+		for _, sp := range spans {
+			o += copy(dst[o:], body[sp[0]:sp[1]])
+		}
+	}
+}

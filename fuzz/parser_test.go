@@ -240,12 +240,56 @@ func FuzzChunked(f *testing.F) {
 		if !bytes.Equal(cut.data, whole.data) || cut.used != whole.used || cut.err != whole.err || len(cut.trailers) != len(whole.trailers) {
 			t.Fatalf("cuts %d,%d out %d: %q used %d err %q; whole: %q used %d err %q", a, b, int(out)%16+1, cut.data, cut.used, cut.err, whole.data, whole.used, whole.err)
 		}
-		for i := range cut.trailers {
-			if cut.trailers[i] != whole.trailers[i] {
-				t.Fatalf("trailers differ: %q vs %q", cut.trailers, whole.trailers)
+		views := nextCuts(data, []int{a, b})
+		for _, r := range []chunkResult{cut, views} {
+			if !bytes.Equal(r.data, whole.data) || r.used != whole.used || r.err != whole.err || len(r.trailers) != len(whole.trailers) {
+				t.Fatalf("cuts %d,%d: %q used %d err %q; whole: %q used %d err %q", a, b, r.data, r.used, r.err, whole.data, whole.used, whole.err)
+			}
+			for i := range r.trailers {
+				if r.trailers[i] != whole.trailers[i] {
+					t.Fatalf("trailers differ: %q vs %q", r.trailers, whole.trailers)
+				}
 			}
 		}
 	})
+}
+
+// nextCuts is decodeCuts with ChunkedDecoder.Next, which hands out views
+// of the data instead of copying it.
+func nextCuts(data []byte, cuts []int) chunkResult {
+	d := parser.ChunkedDecoder{Trailers: make([]parser.Header, 0, 8)}
+	var r chunkResult
+	var pending []byte
+	prev := 0
+	for _, c := range append(cuts, len(data)) {
+		if c < prev {
+			continue
+		}
+		pending = append(pending, data[prev:c]...)
+		prev = c
+		for {
+			v, n, err := d.Next(pending)
+			if n > len(pending) || len(v) > n || len(v) > 0 && &v[len(v)-1] != &pending[n-1] {
+				panic("Next's view is not the end of what it consumed")
+			}
+			r.data = append(r.data, v...)
+			pending = pending[n:]
+			r.used += n
+			if d.Done() {
+				r.trailers = headFields(d.Trailers)
+				return r
+			}
+			if err == parser.ErrNeedMore {
+				break
+			}
+			if err != nil {
+				r.err = err.Error()
+				return r
+			}
+		}
+	}
+	r.err = "need more"
+	return r
 }
 
 // FuzzRequestWriter: for any method, target and field bytes the writer

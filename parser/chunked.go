@@ -88,69 +88,162 @@ func (d *ChunkedDecoder) Remaining() int64 { return d.rem }
 // dst and src may be the same slice: see DecodeInPlace.
 func (d *ChunkedDecoder) Decode(dst, src []byte) (nDst, nSrc int, err error) {
 	o, s := 0, 0
-	defer func() { d.off += int64(s) }()
+	for d.state != chunkDone {
+		if d.state != chunkData {
+			if s, err = d.framing(src, s); err != nil {
+				break
+			}
+			continue
+		}
+		n := min(len(src)-s, len(dst)-o)
+		if int64(n) >= d.rem {
+			n = int(d.rem)
+			d.state = chunkDataCR
+		}
+		if n == 0 { // d.rem > 0: src or dst is used up
+			if s == len(src) {
+				err = ErrNeedMore
+			}
+			break
+		}
+		// One copy per chunk when dst has room for it.
+		copy(dst[o:o+n], src[s:s+n])
+		o += n
+		s += n
+		d.rem -= int64(n)
+		// The CRLF after the data and a plain size line, without the
+		// general framing loop.
+		if d.rem == 0 && len(src)-s >= 2 && src[s] == '\r' && src[s+1] == '\n' {
+			s += 2
+			d.state = chunkSize
+			s += d.plainSize(src[s:])
+		}
+	}
+	d.off += int64(s)
+	return o, s, err
+}
+
+// Next returns the next piece of chunk data as a view into in, without
+// copying, and how many bytes of in it consumed: the framing before the
+// data and the data itself. data is in[n-len(data):n], valid until the
+// caller changes in; copy to retain.
+//
+// Each call returns the data of at most one chunk. When the body ends,
+// data is nil, err is nil and Done reports true (bytes after the body
+// are left unconsumed). When in ends before any data, inside a
+// chunk-size line, a CRLF or the trailer section, err is ErrNeedMore:
+// present in[n:] again with more bytes after it. Errors are as for
+// Decode.
+func (d *ChunkedDecoder) Next(in []byte) (data []byte, n int, err error) {
+	s := 0
+	if d.state != chunkData {
+		if s, err = d.framing(in, 0); err != nil || d.state == chunkDone {
+			d.off += int64(s)
+			return nil, s, err
+		}
+	}
+	m := len(in) - s
+	if int64(m) >= d.rem {
+		m = int(d.rem)
+		d.state = chunkDataCR
+	}
+	if m == 0 {
+		d.off += int64(s)
+		return nil, s, ErrNeedMore
+	}
+	data = in[s : s+m : s+m]
+	s += m
+	d.rem -= int64(m)
+	d.off += int64(s)
+	return data, s, nil
+}
+
+// framing consumes the framing at src[s:] until the decoder is inside
+// chunk data or the body has ended, and returns the new offset in src.
+func (d *ChunkedDecoder) framing(src []byte, s int) (int, error) {
 	for {
 		switch d.state {
-		case chunkData:
-			n := len(src) - s
-			if m := len(dst) - o; m < n {
-				n = m
-			}
-			if int64(n) > d.rem {
-				n = int(d.rem)
-			}
-			if n == 0 {
-				if s == len(src) {
-					return o, s, ErrNeedMore
-				}
-				return o, s, nil
-			}
-			copy(dst[o:], src[s:s+n])
-			o += n
-			s += n
-			d.rem -= int64(n)
-			if d.rem == 0 {
-				d.state = chunkDataCR
-			}
 		case chunkDataCR:
+			// Fast path: CRLF, then a plain size line.
+			if len(src)-s >= 2 && src[s] == '\r' && src[s+1] == '\n' {
+				s += 2
+				d.state = chunkSize
+				if n := d.plainSize(src[s:]); n > 0 {
+					s += n
+					return s, nil
+				}
+				continue
+			}
 			if s == len(src) {
-				return o, s, ErrNeedMore
+				return s, ErrNeedMore
 			}
 			switch src[s] {
 			case '\r':
 				s++
 				d.state = chunkDataLF
 			case '\n':
-				return o, s, d.err(KindBareLF, s)
+				return s, d.err(KindBareLF, s)
 			default:
-				return o, s, d.err(KindChunkDataEnd, s)
+				return s, d.err(KindChunkDataEnd, s)
 			}
 		case chunkDataLF:
 			if s == len(src) {
-				return o, s, ErrNeedMore
+				return s, ErrNeedMore
 			}
 			if src[s] != '\n' {
-				return o, s, d.err(KindBareCR, s-1)
+				return s, d.err(KindBareCR, s-1)
 			}
 			s++
 			d.state = chunkSize
 		case chunkSize:
 			n, err := d.sizeLine(src[s:], s)
 			if err != nil {
-				return o, s, err
+				return s, err
 			}
 			s += n
 		case chunkTrailer:
 			n, err := d.trailers(src[s:], s)
 			if err != nil {
-				return o, s, err
+				return s, err
 			}
 			s += n
 			d.state = chunkDone
-		default:
-			return o, s, nil
+		default: // chunkData, chunkDone
+			return s, nil
 		}
 	}
+}
+
+// plainSize parses, at the start of b, a size line of 1 to 15 hex digits
+// with no extensions, a CRLF and a size above zero, which fits the limits.
+// It enters the chunk's data and returns the line's length, or returns 0
+// and changes nothing, leaving the line to sizeLine.
+func (d *ChunkedDecoder) plainSize(b []byte) int {
+	var size uint64
+	k := 0
+	for lim := min(len(b), 15); k < lim; k++ {
+		v := hexVal[b[k]]
+		if v > 15 {
+			break
+		}
+		size = size<<4 | uint64(v)
+	}
+	if k == 0 || size == 0 || k+2 > len(b) || b[k] != '\r' || b[k+1] != '\n' || k+2 > d.maxLine() {
+		return 0
+	}
+	excess := d.excess + int64(k+2) + 2
+	if size > 1<<40 {
+		excess = 0
+	} else if excess -= 16 + 2*int64(size); excess < 0 {
+		excess = 0
+	}
+	if excess > d.maxOverhead() {
+		return 0
+	}
+	d.excess = excess
+	d.rem = int64(size)
+	d.state = chunkData
+	return k + 2
 }
 
 // DecodeInPlace decodes the chunked bytes at the start of b and moves the
@@ -332,6 +425,14 @@ func skipOWS(b []byte, i int) int {
 	}
 	return i
 }
+
+// hexVal maps a hex digit to its value and every other byte to 255.
+var hexVal = func() (t [256]byte) {
+	for c := range t {
+		t[c] = unhex(byte(c))
+	}
+	return t
+}()
 
 // unhex returns the value of a hex digit, or 255.
 func unhex(c byte) byte {

@@ -240,3 +240,108 @@ func TestChunkedDecoderAllocs(t *testing.T) {
 		}
 	}
 }
+
+// nextAll is decodeAll with Next: the data are views into the pending
+// input, copied out before the input changes.
+func nextAll(d *ChunkedDecoder, in []byte, splits []int) (data, rest []byte, trailers []hdr, err error) {
+	var pending []byte
+	cuts := append(append([]int{}, splits...), len(in))
+	prev := 0
+	for _, c := range cuts {
+		pending = append(pending, in[prev:c]...)
+		prev = c
+		for {
+			v, n, e := d.Next(pending)
+			if len(v) > 0 && &v[len(v)-1] != &pending[n-1] {
+				return nil, nil, nil, errors.New("view is not in[n-len(data):n]")
+			}
+			data = append(data, v...)
+			pending = pending[n:]
+			if d.Done() {
+				for _, t := range d.Trailers {
+					trailers = append(trailers, hdr{string(t.Name), string(t.Value)})
+				}
+				rest = append(rest, pending...)
+				rest = append(rest, in[prev:]...)
+				return data, rest, trailers, nil
+			}
+			if e == ErrNeedMore {
+				break
+			}
+			if e != nil {
+				return data, nil, nil, e
+			}
+		}
+	}
+	return data, nil, nil, ErrNeedMore
+}
+
+// TestChunkedDecoderNextEverySplit checks Next at every cut of every case
+// and in single bytes: it must give the bytes, trailers and errors (kind
+// and offset) of the copying decoder.
+func TestChunkedDecoderNextEverySplit(t *testing.T) {
+	for _, c := range chunkCases {
+		if c.name == "size max ok" {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			in := []byte(c.in)
+			ones := make([]int, len(in))
+			for i := range ones {
+				ones[i] = i
+			}
+			splits := [][]int{ones}
+			for cut := 0; cut <= len(in); cut++ {
+				splits = append(splits, []int{cut})
+			}
+			for _, sp := range splits {
+				data, rest, tr, err := nextAll(newDecoder(c), in, sp)
+				checkChunk(t, c, data, rest, tr, err)
+				wdata, wrest, _, werr := decodeAll(newDecoder(c), in, sp, 64)
+				if !bytes.Equal(data, wdata) || !bytes.Equal(rest, wrest) || (err == nil) != (werr == nil) ||
+					err != nil && err.Error() != werr.Error() {
+					t.Fatalf("split %v: Next gave %q, %q, %v; Decode %q, %q, %v", sp, data, rest, err, wdata, wrest, werr)
+				}
+			}
+		})
+	}
+}
+
+func TestChunkedDecoderNextLargeSize(t *testing.T) {
+	var d ChunkedDecoder
+	in := []byte("7fffffffffffffff\r\nab")
+	v, n, err := d.Next(in)
+	if string(v) != "ab" || n != 20 || err != nil || d.Remaining() != 1<<63-1-2 {
+		t.Fatalf("Next = %q, %d, %v, remaining %d; want ab, 20, nil, 2^63-3", v, n, err, d.Remaining())
+	}
+	if v, n, err = d.Next(in[n:]); v != nil || n != 0 || err != ErrNeedMore {
+		t.Fatalf("Next at the end of input = %q, %d, %v; want nil, 0, ErrNeedMore", v, n, err)
+	}
+}
+
+func TestChunkedDecoderNextAllocs(t *testing.T) {
+	var body []byte
+	for range 16 {
+		body = AppendChunk(body, bytes.Repeat([]byte{'a'}, 4096))
+	}
+	body = append(body, "0\r\nX: y\r\n\r\nNEXT"...)
+	d := ChunkedDecoder{Trailers: make([]Header, 0, 2)}
+	allocs := testing.AllocsPerRun(20, func() {
+		d.Reset()
+		total, s := 0, 0
+		for !d.Done() {
+			v, n, err := d.Next(body[s:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			total += len(v)
+			s += n
+		}
+		if total != 16*4096 || string(body[s:]) != "NEXT" {
+			t.Fatal(total, s)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("allocs = %v; want 0", allocs)
+	}
+}

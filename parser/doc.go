@@ -62,6 +62,14 @@
 //		// use out[:nOut]; drop in[:nIn]; on ErrNeedMore, read more into in
 //	}
 //
+// Next copies nothing: it returns each piece of chunk data as a view into
+// the input, valid until the caller changes that buffer.
+//
+//	for !d.Done() {
+//		data, n, err := d.Next(in)
+//		// use data; drop in[:n]; on ErrNeedMore, read more into in
+//	}
+//
 // # Writing
 //
 // AppendRequestHead appends a request head to a buffer after checking
