@@ -63,12 +63,14 @@ lint: $(BIN)/staticcheck
 	$(GO) vet ./...
 	$(BIN)/staticcheck ./...
 
-# test: vet, every test under the race detector, then each fuzz target for a
+# test: vet, every test under the race detector (the parser also without its
+# assembly, -tags purego), then each fuzz target for a
 # few seconds so the targets keep compiling and their corpora keep passing.
 test: deps lint test-go test-fuzz
 
 test-go:
 	$(GO) test -race -count=1 -timeout 600s ./...
+	$(GO) test -count=1 -tags purego ./parser/ ./fuzz/
 
 test-fuzz:
 	@set -e; for pkg in $$($(GO) list ./... ); do \
