@@ -94,7 +94,8 @@
 // ErrBusy and ErrUnconfigured for calls the client cannot take. An error
 // status is terminal until Close or ConnectToHost.
 //
-// Limits bound the head (64 KiB, 100 fields), the body (no limit by
+// Limits bound the head (100 KiB, as curl; the fields only by that size
+// unless MaxHeaders is set; past a limit a *LimitError names it), the body (no limit by
 // default: bodies are streamed) and the time of each step (30 s by
 // default), so a server that drips bytes cannot hold a blocking call for
 // ever.

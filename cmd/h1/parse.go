@@ -9,8 +9,9 @@ import (
 	"github.com/h1dev/h1/parser"
 )
 
-// maxFields bounds the fields of one head in `h1 parse`.
-const maxFields = 1000
+// maxFields is room for as many fields as the head size allows (the
+// shortest field line is "a:" and LF), so only the size bounds them.
+const maxFields = parser.DefaultMaxHeadSize / len("a:\n")
 
 type interimJSON struct {
 	Status  int         `json:"status"`
