@@ -125,6 +125,7 @@ var stricter = map[parser.Kind]bool{
 	parser.KindLineTooLong:                true, // a limit
 	parser.KindContentLengthOverflow:      true, // RFC 9110 §8.6: a length that does not fit
 	parser.KindChunkSizeOverflow:          true,
+	parser.KindUnsolicitedUpgrade:         true, // RFC 9110 §15.2.2: 101 only answers an Upgrade
 }
 
 // FuzzDifferentialNetHTTP: where both parsers accept a response, they agree
