@@ -179,9 +179,33 @@ type chunkResult struct {
 // with an output buffer of out bytes, as a reader that keeps unconsumed
 // bytes would.
 func decodeCuts(data []byte, cuts []int, out int) chunkResult {
+	dst := make([]byte, out)
+	return cutsWith(data, cuts, func(d *parser.ChunkedDecoder, in []byte) ([]byte, int, error) {
+		nd, ns, err := d.Decode(dst, in)
+		if nd > len(dst) || ns > len(in) || nd > ns {
+			panic("decoder counts exceed their buffers")
+		}
+		return dst[:nd], ns, err
+	})
+}
+
+// nextCuts is decodeCuts with ChunkedDecoder.Next, which hands out views
+// of the data instead of copying it.
+func nextCuts(data []byte, cuts []int) chunkResult {
+	return cutsWith(data, cuts, func(d *parser.ChunkedDecoder, in []byte) ([]byte, int, error) {
+		v, n, err := d.Next(in)
+		if n > len(in) || len(v) > n || len(v) > 0 && &v[len(v)-1] != &in[n-1] {
+			panic("Next's view is not the end of what it consumed")
+		}
+		return v, n, err
+	})
+}
+
+// cutsWith feeds data in pieces to step, which decodes from the bytes not
+// yet consumed and returns the data it produced and the bytes it used.
+func cutsWith(data []byte, cuts []int, step func(*parser.ChunkedDecoder, []byte) ([]byte, int, error)) chunkResult {
 	d := parser.ChunkedDecoder{Trailers: make([]parser.Header, 0, 8)}
 	var r chunkResult
-	dst := make([]byte, out)
 	var pending []byte
 	prev := 0
 	for _, c := range append(cuts, len(data)) {
@@ -191,13 +215,10 @@ func decodeCuts(data []byte, cuts []int, out int) chunkResult {
 		pending = append(pending, data[prev:c]...)
 		prev = c
 		for {
-			nd, ns, err := d.Decode(dst, pending)
-			if nd > len(dst) || ns > len(pending) || nd > ns {
-				panic("decoder counts exceed their buffers")
-			}
-			r.data = append(r.data, dst[:nd]...)
-			pending = pending[ns:]
-			r.used += ns
+			v, n, err := step(&d, pending)
+			r.data = append(r.data, v...)
+			pending = pending[n:]
+			r.used += n
 			if d.Done() {
 				r.trailers = headFields(d.Trailers)
 				return r
@@ -252,44 +273,6 @@ func FuzzChunked(f *testing.F) {
 			}
 		}
 	})
-}
-
-// nextCuts is decodeCuts with ChunkedDecoder.Next, which hands out views
-// of the data instead of copying it.
-func nextCuts(data []byte, cuts []int) chunkResult {
-	d := parser.ChunkedDecoder{Trailers: make([]parser.Header, 0, 8)}
-	var r chunkResult
-	var pending []byte
-	prev := 0
-	for _, c := range append(cuts, len(data)) {
-		if c < prev {
-			continue
-		}
-		pending = append(pending, data[prev:c]...)
-		prev = c
-		for {
-			v, n, err := d.Next(pending)
-			if n > len(pending) || len(v) > n || len(v) > 0 && &v[len(v)-1] != &pending[n-1] {
-				panic("Next's view is not the end of what it consumed")
-			}
-			r.data = append(r.data, v...)
-			pending = pending[n:]
-			r.used += n
-			if d.Done() {
-				r.trailers = headFields(d.Trailers)
-				return r
-			}
-			if err == parser.ErrNeedMore {
-				break
-			}
-			if err != nil {
-				r.err = err.Error()
-				return r
-			}
-		}
-	}
-	r.err = "need more"
-	return r
 }
 
 // FuzzRequestWriter: for any method, target and field bytes the writer

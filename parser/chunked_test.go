@@ -69,18 +69,40 @@ var chunkCases = []chunkCase{
 // outSize bytes. It returns the data, the bytes left after the body and the
 // error.
 func decodeAll(d *ChunkedDecoder, in []byte, splits []int, outSize int) (data, rest []byte, trailers []hdr, err error) {
-	var pending []byte
 	out := make([]byte, outSize)
-	// Deliver in the order given by splits (ascending cut points).
+	return feedAll(d, in, splits, func(pending []byte) ([]byte, int, error) {
+		nd, ns, e := d.Decode(out, pending)
+		return out[:nd], ns, e
+	})
+}
+
+// nextAll is decodeAll with Next: the data are views into the pending
+// input, copied out before the input changes.
+func nextAll(d *ChunkedDecoder, in []byte, splits []int) (data, rest []byte, trailers []hdr, err error) {
+	errView := errors.New("view is not in[n-len(data):n]")
+	return feedAll(d, in, splits, func(pending []byte) ([]byte, int, error) {
+		v, n, e := d.Next(pending)
+		if len(v) > 0 && &v[len(v)-1] != &pending[n-1] {
+			return nil, 0, errView
+		}
+		return v, n, e
+	})
+}
+
+// feedAll delivers in at the cut points of splits (ascending) to step,
+// which decodes from the bytes d has not consumed yet and returns the data
+// it produced and the bytes it used.
+func feedAll(d *ChunkedDecoder, in []byte, splits []int, step func([]byte) ([]byte, int, error)) (data, rest []byte, trailers []hdr, err error) {
+	var pending []byte
 	cuts := append(append([]int{}, splits...), len(in))
 	prev := 0
 	for _, c := range cuts {
 		pending = append(pending, in[prev:c]...)
 		prev = c
 		for {
-			nd, ns, e := d.Decode(out, pending)
-			data = append(data, out[:nd]...)
-			pending = pending[ns:]
+			v, n, e := step(pending)
+			data = append(data, v...)
+			pending = pending[n:]
 			if d.Done() {
 				for _, t := range d.Trailers {
 					trailers = append(trailers, hdr{string(t.Name), string(t.Value)})
@@ -239,41 +261,6 @@ func TestChunkedDecoderAllocs(t *testing.T) {
 			t.Errorf("%d-byte body: allocs = %v; want 0", size, allocs)
 		}
 	}
-}
-
-// nextAll is decodeAll with Next: the data are views into the pending
-// input, copied out before the input changes.
-func nextAll(d *ChunkedDecoder, in []byte, splits []int) (data, rest []byte, trailers []hdr, err error) {
-	var pending []byte
-	cuts := append(append([]int{}, splits...), len(in))
-	prev := 0
-	for _, c := range cuts {
-		pending = append(pending, in[prev:c]...)
-		prev = c
-		for {
-			v, n, e := d.Next(pending)
-			if len(v) > 0 && &v[len(v)-1] != &pending[n-1] {
-				return nil, nil, nil, errors.New("view is not in[n-len(data):n]")
-			}
-			data = append(data, v...)
-			pending = pending[n:]
-			if d.Done() {
-				for _, t := range d.Trailers {
-					trailers = append(trailers, hdr{string(t.Name), string(t.Value)})
-				}
-				rest = append(rest, pending...)
-				rest = append(rest, in[prev:]...)
-				return data, rest, trailers, nil
-			}
-			if e == ErrNeedMore {
-				break
-			}
-			if e != nil {
-				return data, nil, nil, e
-			}
-		}
-	}
-	return data, nil, nil, ErrNeedMore
 }
 
 // TestChunkedDecoderNextEverySplit checks Next at every cut of every case
