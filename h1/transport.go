@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/h1dev/h1/parser"
@@ -135,10 +136,15 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	p := t.pool()
 	c := p.get(o.key)
-	fresh := c == nil
-	if fresh {
+	var w *waiter
+	if c == nil {
 		c = &Client{}
+		w = p.await(o.key, c)
 	}
+	// cur is the connection the request runs on: the one opened for it,
+	// or one handed over by the pool while that was being opened.
+	var cur atomic.Pointer[Client]
+	cur.Store(c)
 	var stop func() bool
 	if ctx.Done() != nil {
 		// conn.TCP allows DisconnectFromHost and Interrupt from any
@@ -147,11 +153,13 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// the client have opened another connection meanwhile (a retry),
 		// so that the loops below see the context at once.
 		stop = context.AfterFunc(ctx, func() {
+			c := cur.Load()
 			c.tcp.DisconnectFromHost()
 			c.tcp.Interrupt()
 		})
 	}
-	resp, err := t.exchange(ctx, c, fresh, &o, hs, req)
+	resp, err := t.exchange(ctx, p, &cur, w, &o, hs, req)
+	c = cur.Load()
 	closeRequestBody(req)
 	if err != nil {
 		if stop != nil {
@@ -289,42 +297,20 @@ func closeRequestBody(req *http.Request) {
 	}
 }
 
-// exchange connects c when it is fresh, sends the request and waits for
-// the response head.
-func (t *Transport) exchange(ctx context.Context, c *Client, fresh bool, o *outgoing, hs []string, req *http.Request) (*http.Response, error) {
-	c.Limits = t.Limits
-	c.SetBlockingMode(true)
-	if fresh {
-		if o.key.proxy != "" {
-			host, port, err := splitProxy(o.key.proxy)
-			if err == nil && o.key.tls {
-				err = c.SetHTTPSProxy(host, port)
-			} else if err == nil {
-				err = c.SetHTTPProxy(host, port)
-			}
-			if err != nil {
-				return nil, err
-			}
-		}
-		scheme := "http://"
-		if o.key.tls {
-			scheme = "https://"
-		}
-		if err := c.ConnectToHost(scheme+o.key.host, o.key.port, t.TLS); err != nil {
+// exchange sends the request on the connection cur holds, opening it
+// first when w is set (the pool had none idle), and waits for the
+// response head.
+func (t *Transport) exchange(ctx context.Context, p *Pool, cur *atomic.Pointer[Client], w *waiter, o *outgoing, hs []string, req *http.Request) (*http.Response, error) {
+	c := cur.Load()
+	if w != nil {
+		var err error
+		if c, err = t.dial(ctx, p, cur, w, o); err != nil {
 			return nil, err
 		}
-		if err := ctx.Err(); err != nil {
-			return nil, err // before the context's function could see the connection
-		}
-		for s := c.Status(); s == StatusResolving || s == StatusConnecting; s = c.Status() {
-			if err := c.Poll(); err != nil || ctx.Err() != nil {
-				break
-			}
-		}
-		if c.Status() != StatusConnected {
-			return nil, connectErr(c)
-		}
-	} else if o.body != nil {
+	}
+	c.Limits = t.Limits
+	c.SetBlockingMode(true)
+	if w == nil && o.body != nil {
 		// A body cannot be sent twice: learn now whether the server
 		// closed the idle connection, so that Request opens another.
 		_ = c.Poll()
@@ -347,6 +333,67 @@ func (t *Transport) exchange(ctx context.Context, c *Client, fresh bool, o *outg
 		return nil, connectErr(c)
 	}
 	return t.response(c, o), nil
+}
+
+// dial opens the connection cur holds for a request the pool had no
+// idle connection for. Should the pool hand the request a connection
+// that another request freed before this one is up, the request takes
+// that one, and the one being opened goes to the pool for a later
+// request (net/http's Transport does the same). It returns the client
+// the request runs on.
+func (t *Transport) dial(ctx context.Context, p *Pool, cur *atomic.Pointer[Client], w *waiter, o *outgoing) (*Client, error) {
+	c := cur.Load()
+	c.Limits = t.Limits
+	c.SetBlockingMode(true)
+	var err error
+	if o.key.proxy != "" {
+		host, port, perr := splitProxy(o.key.proxy)
+		if err = perr; err == nil && o.key.tls {
+			err = c.SetHTTPSProxy(host, port)
+		} else if err == nil {
+			err = c.SetHTTPProxy(host, port)
+		}
+	}
+	if err == nil {
+		scheme := "http://"
+		if o.key.tls {
+			scheme = "https://"
+		}
+		err = c.ConnectToHost(scheme+o.key.host, o.key.port, t.TLS)
+	}
+	for err == nil && ctx.Err() == nil {
+		if s := c.Status(); s != StatusResolving && s != StatusConnecting {
+			break
+		}
+		if got := p.handed(w); got != nil {
+			p.done(o.key, w)
+			p.adopt(o.key, c)
+			cur.Store(got)
+			return got, ctx.Err()
+		}
+		if perr := c.Poll(); perr != nil {
+			break
+		}
+	}
+	got := p.done(o.key, w)
+	if err == nil {
+		err = ctx.Err() // before the context's function could see the connection
+	}
+	if err == nil && c.Status() != StatusConnected {
+		err = connectErr(c)
+	}
+	switch {
+	case got == nil:
+		return c, err
+	case err == nil:
+		p.put(o.key, got) // to the next request waiting, or idle
+		return c, nil
+	default:
+		// This connection failed, but another one came free meanwhile.
+		c.Close()
+		cur.Store(got)
+		return got, ctx.Err()
+	}
 }
 
 func connectErr(c *Client) error {
