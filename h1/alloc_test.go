@@ -7,7 +7,7 @@ import (
 
 // TestRoundTripAllocs: a whole request/response cycle on a kept-alive
 // loopback connection (Request, Poll until the body, the body read into
-// the caller's buffer) allocates nothing once the buffers have grown.
+// the caller's buffer, or handed out as views) allocates nothing once the buffers have grown.
 func TestRoundTripAllocs(t *testing.T) {
 	checkLeaks(t)
 	srv := fixedServer(t)
@@ -40,6 +40,34 @@ func TestRoundTripAllocs(t *testing.T) {
 			if string(out) != "Hello, World!" {
 				t.Fatalf("body = %q", out)
 			}
+		}
+		viewCycle := func() {
+			if err := c.Request(MethodGet, "/", nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			for c.Status() == StatusRequesting {
+				if err := c.Poll(); err != nil {
+					t.Fatal(err)
+				}
+				if !blocking {
+					time.Sleep(time.Microsecond)
+				}
+			}
+			n := 0
+			for c.Status() == StatusBody {
+				v, err := c.ReadResponseBodyView()
+				if err != nil {
+					t.Fatal(err)
+				}
+				n += len(v)
+			}
+			if n != len("Hello, World!") {
+				t.Fatalf("body of %d bytes", n)
+			}
+		}
+		viewCycle()
+		if n := testing.AllocsPerRun(200, viewCycle); n != 0 {
+			t.Errorf("blocking=%v: AllocsPerRun(request cycle with views) = %v; want 0", blocking, n)
 		}
 		cycle()
 		if n := testing.AllocsPerRun(200, cycle); n != 0 {

@@ -316,16 +316,22 @@ func TestRoundTripRatios(t *testing.T) {
 	t.Logf("h1 throughput / net/http: %.2fx", ns["nethttp"]/ns["h1"])
 }
 
-// echoPeer answers every request head written to it with fixedResponse,
-// in memory: the client's own work, without the network.
+// echoPeer answers every request head written to it with resp
+// (fixedResponse when nil), in memory: the client's own work, without the
+// network.
 type echoPeer struct {
-	in  []byte
-	pos int
+	resp []byte
+	in   []byte
+	pos  int
 }
 
 func (e *echoPeer) PutData(p []byte) error { _, err := e.PutPartialData(p); return err }
 func (e *echoPeer) PutPartialData(p []byte) (int, error) {
-	e.in = append(e.in[:0], fixedResponse...)
+	if e.resp != nil {
+		e.in = append(e.in[:0], e.resp...)
+	} else {
+		e.in = append(e.in[:0], fixedResponse...)
+	}
 	e.pos = 0
 	return len(p), nil
 }
@@ -364,5 +370,55 @@ func BenchmarkCycleInMemory(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		cycle()
+	}
+}
+
+// BenchmarkClientChunkedBody reads a 64 KiB body in 4 KiB chunks from an
+// in-memory peer: copied into the caller's buffer (into) or handed out
+// as views of the read buffer (view). The peer's own copy into the read
+// buffer, which stands for the network read, is in both.
+func BenchmarkClientChunkedBody(b *testing.B) {
+	var resp bytes.Buffer
+	resp.WriteString("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+	chunk := bytes.Repeat([]byte("x"), 4096)
+	for range 16 {
+		fmt.Fprintf(&resp, "%x\r\n%s\r\n", len(chunk), chunk)
+	}
+	resp.WriteString("0\r\n\r\n")
+	for _, mode := range []string{"into", "view"} {
+		b.Run(mode, func(b *testing.B) {
+			var c Client
+			c.SetConnection(&echoPeer{resp: resp.Bytes()})
+			c.SetReadChunkSize(64 << 10)
+			buf := make([]byte, 0, 64<<10)
+			cycle := func() {
+				if err := c.Request(MethodGet, "/", []string{"Host: bench"}, nil); err != nil {
+					b.Fatal(err)
+				}
+				for c.Status() == StatusRequesting {
+					_ = c.Poll()
+				}
+				n := 0
+				for c.Status() == StatusBody {
+					if mode == "view" {
+						v, _ := c.ReadResponseBodyView()
+						n += len(v)
+					} else {
+						out, _ := c.ReadResponseBodyChunkInto(buf[:0])
+						n += len(out)
+					}
+				}
+				if n != 16*4096 {
+					b.Fatalf("%d body bytes, status %v, %v", n, c.Status(), c.Err())
+				}
+			}
+			cycle()
+			b.SetBytes(16 * 4096)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				cycle()
+			}
+		})
 	}
 }

@@ -135,19 +135,12 @@ func (c *Client) readChunked(dst []byte, want int) ([]byte, error) {
 			}
 			return dst[:len(dst)+o], nil
 		}
-		// Nothing decoded: the window needs more bytes. Move what is left
-		// to its start, then read.
-		if c.rpos > c.headLen {
-			c.rend = c.headLen + copy(c.rbuf[c.headLen:], c.rbuf[c.rpos:c.rend])
-			c.rpos = c.headLen
-		}
-		if c.rend == len(c.rbuf) {
-			return dst, c.fail(phaseConnError, newError(ErrBadResponse, opBody, errWindow))
-		}
-		n, waited, err := c.readSome(c.rbuf[c.rend:], wait)
+		// Nothing decoded: the window needs more bytes.
+		n, waited, err := c.fill(wait)
 		wait = wait && !waited
-		c.rend += n
 		switch {
+		case err == errWindow:
+			return dst, c.fail(phaseConnError, newError(ErrBadResponse, opBody, errWindow))
 		case err == errTimeout:
 			return dst, c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
 		case err == io.EOF:
@@ -201,3 +194,129 @@ func (c *Client) readSome(p []byte, wait bool) (int, bool, error) {
 
 // touch restarts the body's idle time limit after progress.
 func (c *Client) touch() { c.armed = false }
+
+// ReadResponseBodyView returns the next part of the response body as a
+// view into the client's read buffer, without copying it anywhere: for a
+// caller that only inspects, hashes or forwards the bytes. The view is
+// valid until the next call of any method of c; copy what must outlive
+// it. A view holds at most one chunk of a chunked body (its data, the
+// framing consumed around it) and at most the read buffer's window of
+// any other body, whatever ReadChunkSize is.
+//
+// Otherwise it behaves as ReadResponseBodyChunkInto: nil when nothing
+// has arrived yet (after one wait in blocking mode), the status becomes
+// StatusConnected when the body ends, and a failure ends in
+// StatusConnectionError with the same errors.
+func (c *Client) ReadResponseBodyView() ([]byte, error) {
+	if c.phase != phaseBody {
+		if c.phase.terminal() {
+			return nil, c.err
+		}
+		return nil, ErrUnconfigured
+	}
+	if c.framing == parser.FramingChunked {
+		return c.viewChunked()
+	}
+	return c.viewPlain()
+}
+
+// fill moves the bytes not yet consumed to the start of the window after
+// the head and reads more after them. It reports what readSome does.
+func (c *Client) fill(wait bool) (int, bool, error) {
+	if c.rpos > c.headLen {
+		c.rend = c.headLen + copy(c.rbuf[c.headLen:], c.rbuf[c.rpos:c.rend])
+		c.rpos = c.headLen
+	}
+	if c.rend == len(c.rbuf) {
+		return 0, false, errWindow
+	}
+	n, waited, err := c.readSome(c.rbuf[c.rend:], wait)
+	c.rend += n
+	return n, waited, err
+}
+
+// viewPlain returns a view of a body with a length, or one that runs
+// until close.
+func (c *Client) viewPlain() ([]byte, error) {
+	if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyLeft > lim-c.bodyRead {
+		return nil, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
+	}
+	var err error
+	if c.rpos == c.rend {
+		c.rpos, c.rend = c.headLen, c.headLen
+		_, _, err = c.fill(c.blocking)
+	}
+	n := c.rend - c.rpos
+	if c.bodyLeft >= 0 && int64(n) > c.bodyLeft {
+		n = int(c.bodyLeft)
+	}
+	var view []byte
+	if n > 0 {
+		view = c.rbuf[c.rpos : c.rpos+n]
+		c.rpos += n
+		c.touch()
+	}
+	c.bodyRead += int64(n)
+	if c.bodyLeft > 0 {
+		c.bodyLeft -= int64(n)
+	}
+	if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyRead > lim {
+		return view, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
+	}
+	switch {
+	case err == io.EOF && c.bodyLeft < 0:
+		c.endBody() // RFC 9112 §6.3: the body runs until the server closes
+		return view, nil
+	case err == errTimeout:
+		return view, c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
+	case err != nil:
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF // closed before Content-Length
+		}
+		return view, c.fail(phaseConnError, newError(ErrConnection, opBody, err))
+	case c.bodyLeft == 0:
+		c.endBody()
+	}
+	return view, nil
+}
+
+// viewChunked returns a view of the next chunk data in the window.
+func (c *Client) viewChunked() ([]byte, error) {
+	wait := c.blocking // one wait per call at most
+	for {
+		data, n, err := c.chunked.Next(c.rbuf[c.rpos:c.rend])
+		c.rpos += n
+		c.bodyRead += int64(len(data))
+		if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyRead > lim {
+			return data, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
+		}
+		if c.chunked.Done() {
+			c.endBody()
+			return data, nil
+		}
+		if err != nil && err != parser.ErrNeedMore {
+			return data, c.fail(phaseConnError, newError(ErrBadResponse, opBody, err))
+		}
+		if len(data) > 0 {
+			c.touch()
+			return data, nil
+		}
+		if n > 0 {
+			c.touch()
+		}
+		got, waited, err := c.fill(wait)
+		wait = wait && !waited
+		switch {
+		case err == errWindow:
+			return nil, c.fail(phaseConnError, newError(ErrBadResponse, opBody, errWindow))
+		case err == errTimeout:
+			return nil, c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
+		case err == io.EOF:
+			return nil, c.fail(phaseConnError, newError(ErrConnection, opBody, io.ErrUnexpectedEOF))
+		case err != nil:
+			return nil, c.fail(phaseConnError, newError(ErrConnection, opBody, err))
+		case got == 0:
+			return nil, nil
+		}
+	}
+}

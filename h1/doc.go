@@ -60,8 +60,11 @@
 // ResponseHeader) are views into it: valid until the next call to
 // Request, ConnectToHost or Close; copy to retain. ReadResponseBodyChunkInto
 // appends to the caller's slice, reading a body with a length straight
-// from the socket into it. Once the buffers have grown, a request and its
-// response allocate nothing. ResponseHeaders and ResponseHeadersMap build
+// from the socket into it. ReadResponseBodyView copies nothing at all: it
+// hands out the body as views into the client's read buffer (one chunk of
+// a chunked body at a time), valid until the next call on the client, for
+// callers that hash, inspect or forward the bytes. Once the buffers have
+// grown, a request and its response allocate nothing. ResponseHeaders and ResponseHeadersMap build
 // strings (once per response) for callers that want them;
 // ReadResponseBodyChunk returns a new slice, as Godot's does.
 //
