@@ -63,12 +63,24 @@ func room(dst []byte, n int) []byte {
 	return dst
 }
 
-// readPlain reads a body with a length, or one that runs until close.
-func (c *Client) readPlain(dst []byte, want int) ([]byte, error) {
-	if c.bodyLeft >= 0 && int64(want) > c.bodyLeft {
-		want = int(c.bodyLeft)
+// plainLeft returns the bytes left of a body that is not chunked: -1
+// for one that runs until close (or a tunnel's bytes).
+func (c *Client) plainLeft() int64 {
+	if c.raw {
+		return -1
 	}
-	if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyLeft > lim-c.bodyRead {
+	return c.rr.Remaining()
+}
+
+// readPlain reads a body with a length, or one that runs until close:
+// the bytes that came with the head are copied from the read buffer, the
+// rest is read from the connection straight into dst.
+func (c *Client) readPlain(dst []byte, want int) ([]byte, error) {
+	left := c.plainLeft()
+	if left >= 0 && int64(want) > left {
+		want = int(left)
+	}
+	if lim := c.Limits.MaxBodySize; lim > 0 && left > lim-c.bodyRead {
 		return dst, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
 	}
 	dst = room(dst, want)
@@ -82,73 +94,128 @@ func (c *Client) readPlain(dst []byte, want int) ([]byte, error) {
 	} else {
 		n, _, err = c.readSome(out, c.blocking)
 	}
-	dst = dst[:len(dst)+n]
-	c.bodyRead += int64(n)
-	if c.bodyLeft > 0 {
-		c.bodyLeft -= int64(n)
+	return dst[:len(dst)+n], c.plainRead(out[:n], left, err)
+}
+
+// plainRead takes the bytes b that were read of a body that is not
+// chunked (left as plainLeft said before), through the response reader,
+// and what the read returned.
+func (c *Client) plainRead(b []byte, left int64, err error) error {
+	if len(b) > 0 && !c.raw {
+		// b fits in what is left, so the reader takes all of it.
+		if _, _, rerr := c.rr.Next(b); rerr != nil {
+			return c.fail(phaseConnError, newError(ErrBadResponse, opBody, rerr))
+		}
 	}
+	c.bodyRead += int64(len(b))
 	if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyRead > lim {
-		return dst, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
+		return c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
 	}
 	switch {
-	case err == io.EOF && c.bodyLeft < 0:
+	case err == io.EOF && left < 0:
 		// RFC 9112 §6.3: the body runs until the server closes.
+		if !c.raw {
+			_, _ = c.rr.EOF()
+		}
 		c.endBody()
-		return dst, nil
+		return nil
 	case err == errTimeout:
-		return dst, c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
+		return c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
 	case err != nil:
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF // closed before Content-Length
 		}
-		return dst, c.fail(phaseConnError, newError(ErrConnection, opBody, err))
-	case c.bodyLeft == 0:
-		c.endBody()
+		return c.fail(phaseConnError, newError(ErrConnection, opBody, err))
+	case left >= 0 && c.plainLeft() == 0:
+		if ev, _, _ := c.rr.Next(nil); ev == parser.EventEnd {
+			c.endBody()
+		}
 	}
-	return dst, nil
+	return nil
 }
 
-// readChunked decodes a chunked body from the window after the head.
+// readChunked copies chunk data into dst, as much as has arrived and dst
+// has room for (want bytes): a chunk that does not fit is kept in pend
+// for the next call.
 func (c *Client) readChunked(dst []byte, want int) ([]byte, error) {
 	dst = room(dst, want)
 	out := dst[len(dst) : len(dst)+want]
-	o := 0
+	o := copy(out, c.pend)
+	c.pend = c.pend[o:]
 	wait := c.blocking // one wait per call at most
+	for o < want && len(c.pend) == 0 && c.phase == phaseBody {
+		data, err := c.nextChunk(&wait, o == 0)
+		if err != nil {
+			return dst[:len(dst)+o], err
+		}
+		if len(data) == 0 {
+			break
+		}
+		k := copy(out[o:], data)
+		o += k
+		c.pend = data[k:]
+	}
+	return dst[:len(dst)+o], c.lookAhead()
+}
+
+// lookAhead reads on from the bytes at hand after chunk data was handed
+// out, so that a body whose end has arrived ends now (and its connection
+// is free) rather than at the next call. Data it finds waits in pend.
+func (c *Client) lookAhead() error {
+	if len(c.pend) > 0 || c.phase != phaseBody {
+		return nil
+	}
+	data, err := c.nextChunk(nil, false)
+	c.pend = data
+	return err
+}
+
+// nextChunk returns the next chunk data that has arrived, a view into
+// the read buffer, or nil (nothing yet, or the body ended). Only when
+// mayRead is set does it read from the connection, waiting at most once
+// per call in blocking mode (*wait says whether it still may).
+func (c *Client) nextChunk(wait *bool, mayRead bool) ([]byte, error) {
 	for {
-		nd, ns, err := c.chunked.Decode(out[o:], c.rbuf[c.rpos:c.rend])
-		c.rpos += ns
-		o += nd
-		c.bodyRead += int64(nd)
-		if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyRead > lim {
-			return dst[:len(dst)+o], c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
+		ev, n, err := c.rr.Next(c.rbuf[c.rpos:c.rend])
+		c.rpos += n
+		if err != nil {
+			return nil, c.fail(phaseConnError, newError(ErrBadResponse, opBody, err))
 		}
-		if c.chunked.Done() {
-			c.endBody()
-			return dst[:len(dst)+o], nil
-		}
-		if err != nil && err != parser.ErrNeedMore {
-			return dst[:len(dst)+o], c.fail(phaseConnError, newError(ErrBadResponse, opBody, err))
-		}
-		if o > 0 {
-			if nd > 0 || ns > 0 {
-				c.touch()
+		switch ev {
+		case parser.EventData:
+			data := c.rr.Data()
+			c.bodyRead += int64(len(data))
+			if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyRead > lim {
+				return nil, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
 			}
-			return dst[:len(dst)+o], nil
+			c.touch()
+			return data, nil
+		case parser.EventTrailers:
+			continue // in c.rr.Trailers; the end follows
+		case parser.EventEnd:
+			c.endBody()
+			return nil, nil
 		}
-		// Nothing decoded: the window needs more bytes.
-		n, waited, err := c.fill(wait)
-		wait = wait && !waited
+		// The window needs more bytes.
+		if n > 0 {
+			c.touch()
+		}
+		if !mayRead {
+			return nil, nil
+		}
+		got, waited, err := c.fill(*wait)
+		*wait = *wait && !waited
 		switch {
 		case err == errWindow:
-			return dst, c.fail(phaseConnError, newError(ErrBadResponse, opBody, errWindow))
+			return nil, c.fail(phaseConnError, newError(ErrBadResponse, opBody, errWindow))
 		case err == errTimeout:
-			return dst, c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
+			return nil, c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
 		case err == io.EOF:
-			return dst, c.fail(phaseConnError, newError(ErrConnection, opBody, io.ErrUnexpectedEOF))
+			return nil, c.fail(phaseConnError, newError(ErrConnection, opBody, io.ErrUnexpectedEOF))
 		case err != nil:
-			return dst, c.fail(phaseConnError, newError(ErrConnection, opBody, err))
-		case n == 0:
-			return dst, nil
+			return nil, c.fail(phaseConnError, newError(ErrConnection, opBody, err))
+		case got == 0:
+			return nil, nil
 		}
 	}
 }
@@ -238,7 +305,8 @@ func (c *Client) fill(wait bool) (int, bool, error) {
 // viewPlain returns a view of a body with a length, or one that runs
 // until close.
 func (c *Client) viewPlain() ([]byte, error) {
-	if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyLeft > lim-c.bodyRead {
+	left := c.plainLeft()
+	if lim := c.Limits.MaxBodySize; lim > 0 && left > lim-c.bodyRead {
 		return nil, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
 	}
 	var err error
@@ -247,76 +315,30 @@ func (c *Client) viewPlain() ([]byte, error) {
 		_, _, err = c.fill(c.blocking)
 	}
 	n := c.rend - c.rpos
-	if c.bodyLeft >= 0 && int64(n) > c.bodyLeft {
-		n = int(c.bodyLeft)
+	if left >= 0 && int64(n) > left {
+		n = int(left)
 	}
-	var view []byte
+	view := c.rbuf[c.rpos : c.rpos+n : c.rpos+n]
 	if n > 0 {
-		view = c.rbuf[c.rpos : c.rpos+n]
 		c.rpos += n
 		c.touch()
+	} else {
+		view = nil
 	}
-	c.bodyRead += int64(n)
-	if c.bodyLeft > 0 {
-		c.bodyLeft -= int64(n)
-	}
-	if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyRead > lim {
-		return view, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
-	}
-	switch {
-	case err == io.EOF && c.bodyLeft < 0:
-		c.endBody() // RFC 9112 §6.3: the body runs until the server closes
-		return view, nil
-	case err == errTimeout:
-		return view, c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
-	case err != nil:
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF // closed before Content-Length
-		}
-		return view, c.fail(phaseConnError, newError(ErrConnection, opBody, err))
-	case c.bodyLeft == 0:
-		c.endBody()
-	}
-	return view, nil
+	return view, c.plainRead(view, left, err)
 }
 
 // viewChunked returns a view of the next chunk data in the window.
 func (c *Client) viewChunked() ([]byte, error) {
-	wait := c.blocking // one wait per call at most
-	for {
-		data, n, err := c.chunked.Next(c.rbuf[c.rpos:c.rend])
-		c.rpos += n
-		c.bodyRead += int64(len(data))
-		if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyRead > lim {
-			return data, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
-		}
-		if c.chunked.Done() {
-			c.endBody()
-			return data, nil
-		}
-		if err != nil && err != parser.ErrNeedMore {
-			return data, c.fail(phaseConnError, newError(ErrBadResponse, opBody, err))
-		}
-		if len(data) > 0 {
-			c.touch()
-			return data, nil
-		}
-		if n > 0 {
-			c.touch()
-		}
-		got, waited, err := c.fill(wait)
-		wait = wait && !waited
-		switch {
-		case err == errWindow:
-			return nil, c.fail(phaseConnError, newError(ErrBadResponse, opBody, errWindow))
-		case err == errTimeout:
-			return nil, c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
-		case err == io.EOF:
-			return nil, c.fail(phaseConnError, newError(ErrConnection, opBody, io.ErrUnexpectedEOF))
-		case err != nil:
-			return nil, c.fail(phaseConnError, newError(ErrConnection, opBody, err))
-		case got == 0:
-			return nil, nil
-		}
+	if len(c.pend) > 0 {
+		v := c.pend
+		c.pend = nil
+		return v, nil
 	}
+	wait := c.blocking
+	v, err := c.nextChunk(&wait, true)
+	if err != nil || len(v) == 0 {
+		return v, err
+	}
+	return v, c.lookAhead()
 }

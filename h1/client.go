@@ -174,21 +174,22 @@ type Client struct {
 	recvd    int    // bytes received for this request
 	up       upload // a body streamed from a reader (RequestStream)
 
-	// The response. rbuf[:headLen] holds the head; body bytes wait in
-	// rbuf[rpos:rend].
+	// The response, read by rr from rbuf. rbuf[:headLen] holds the head;
+	// body bytes wait in rbuf[rpos:rend]; pend is the part of a chunk's
+	// data (inside rbuf[:rpos]) that the caller's buffer had no room for.
 	rbuf        []byte
 	rend        int
 	rpos        int
 	headLen     int
-	head        parser.ResponseHead
+	rr          parser.ResponseReader
+	pend        []byte
+	raw         bool // 101 or CONNECT 2xx: the bytes after the head are not HTTP
 	fields      [DefaultMaxHeaders]parser.Header
 	moreFields  []parser.Header // when Limits.MaxHeaders is above the array
 	hasResponse bool
 	framing     parser.Framing
-	bodyLeft    int64 // -1: until the server closes
 	bodyRead    int64
 	keepAlive   bool
-	chunked     parser.ChunkedDecoder
 	trailers    [16]parser.Header
 
 	headerList  []string

@@ -167,7 +167,7 @@ func (c *Client) stepProxyHead(wait bool) error {
 	if !done {
 		return nil
 	}
-	if st := c.head.Status; st < 200 || st > 299 {
+	if st := c.rr.Head.Status; st < 200 || st > 299 {
 		return c.fail(phaseCantConnect, newError(ErrCantConnect, opProxy, &ProxyError{Status: st}))
 	}
 	if c.rend > c.headLen {

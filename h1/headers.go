@@ -17,7 +17,7 @@ func (c *Client) ResponseCode() int {
 	if !c.hasResponse {
 		return 0
 	}
-	return c.head.Status
+	return c.rr.Head.Status
 }
 
 // IsResponseChunked reports whether the body uses the chunked coding.
@@ -36,7 +36,7 @@ func (c *Client) ResponseBodyLength() int64 {
 	case parser.FramingNone:
 		return 0
 	case parser.FramingLength:
-		return c.head.ContentLength
+		return c.rr.Head.ContentLength
 	}
 	return -1
 }
@@ -59,11 +59,11 @@ func (c *Client) buildHeaders() {
 		return
 	}
 	n := 0
-	for _, h := range c.head.Headers {
+	for _, h := range c.rr.Head.Headers {
 		n += len(h.Name) + 2 + len(h.Value)
 	}
 	b := make([]byte, 0, n)
-	for _, h := range c.head.Headers {
+	for _, h := range c.rr.Head.Headers {
 		b = append(b, h.Name...)
 		b = append(b, ": "...)
 		b = append(b, h.Value...)
@@ -71,7 +71,7 @@ func (c *Client) buildHeaders() {
 	all := string(b)
 	c.headerList = c.headerList[:0]
 	pos := 0
-	for _, h := range c.head.Headers {
+	for _, h := range c.rr.Head.Headers {
 		l := len(h.Name) + 2 + len(h.Value)
 		c.headerList = append(c.headerList, all[pos:pos+l])
 		pos += l
@@ -89,8 +89,8 @@ func (c *Client) ResponseHeadersMap() map[string][]string {
 		return nil
 	}
 	if c.headerMap == nil {
-		m := make(map[string][]string, len(c.head.Headers))
-		for _, h := range c.head.Headers {
+		m := make(map[string][]string, len(c.rr.Head.Headers))
+		for _, h := range c.rr.Head.Headers {
 			k := textproto.CanonicalMIMEHeaderKey(string(h.Name))
 			m[k] = append(m[k], string(h.Value))
 		}
@@ -106,7 +106,7 @@ func (c *Client) ResponseFields() []parser.Header {
 	if !c.hasResponse {
 		return nil
 	}
-	return c.head.Headers
+	return c.rr.Head.Headers
 }
 
 // ResponseHeader returns the value of the first field named name (in any
@@ -117,7 +117,7 @@ func (c *Client) ResponseHeader(name string) ([]byte, bool) {
 	if !c.hasResponse {
 		return nil, false
 	}
-	for _, h := range c.head.Headers {
+	for _, h := range c.rr.Head.Headers {
 		if len(h.Name) == len(name) && foldEq(h.Name, name) {
 			return h.Value, true
 		}
@@ -129,10 +129,10 @@ func (c *Client) ResponseHeader(name string) ([]byte, bool) {
 // its body has been read, as views valid until the next call to Request,
 // ConnectToHost or Close; copy to retain.
 func (c *Client) ResponseTrailers() []parser.Header {
-	if !c.hasResponse || c.framing != parser.FramingChunked || !c.chunked.Done() {
+	if !c.hasResponse || c.framing != parser.FramingChunked || !c.rr.Chunked.Done() {
 		return nil
 	}
-	return c.chunked.Trailers
+	return c.rr.Chunked.Trailers
 }
 
 func foldEq(b []byte, s string) bool {

@@ -293,20 +293,19 @@ func (c *Client) lost(err error, op string) error {
 // resetHead prepares the read buffer and the head for a response to
 // method.
 func (c *Client) resetHead(method string) {
-	c.head.Reset()
-	c.head.Method = method
-	c.head.Upgrade = c.upgrade
-	c.head.Options.MaxHeadSize = c.Limits.maxHead()
+	c.rr.Head.Options.MaxHeadSize = c.Limits.maxHead()
 	if n := c.Limits.maxHeaders(); c.Limits.MaxHeaders == 0 && cap(c.moreFields) > len(c.fields) {
-		c.head.Headers = c.moreFields[:0] // grown for an earlier head
+		c.rr.Head.Headers = c.moreFields[:0] // grown for an earlier head
 	} else if n <= len(c.fields) {
-		c.head.Headers = c.fields[:0:n]
+		c.rr.Head.Headers = c.fields[:0:n]
 	} else {
 		if cap(c.moreFields) < n {
 			c.moreFields = make([]parser.Header, 0, n)
 		}
-		c.head.Headers = c.moreFields[:0:n]
+		c.rr.Head.Headers = c.moreFields[:0:n]
 	}
+	c.rr.Trailers = c.trailers[:0]
+	c.rr.Start(method, c.upgrade)
 	if c.rbuf == nil {
 		c.rbuf = make([]byte, initialHead+c.window())
 	}
@@ -317,10 +316,10 @@ func (c *Client) resetHead(method string) {
 func (c *Client) resetResponse() {
 	c.hasResponse, c.headersDone = false, false
 	c.headerMap = nil
-	c.bodyLeft, c.bodyRead = 0, 0
+	c.bodyRead, c.pend, c.raw = 0, nil, false
 	c.framing = parser.FramingNone
 	c.rend, c.rpos, c.headLen, c.recvd = 0, 0, 0, 0
-	c.head.Status = 0
+	c.rr.Head.Status = 0
 }
 
 // pumpHead reads into rbuf and parses until a final head is whole,
@@ -400,50 +399,52 @@ func (c *Client) growHead() {
 	c.rbuf = nb
 }
 
-// parseHead parses the bytes received so far. Interim responses (1xx but
-// 101) are dropped and the parse goes on with the bytes after them.
+// parseHead reads the bytes received so far through the response reader.
+// Interim responses (1xx but 101) are dropped and the reading goes on
+// with the bytes after them.
 func (c *Client) parseHead() (bool, error) {
 	if c.trace != nil {
 		c.trace.received(c)
 	}
 	for {
-		n, err := parser.ParseResponseHead(c.rbuf[:c.rend], &c.head)
-		if err == parser.ErrNeedMore {
-			return false, nil
-		}
+		ev, n, err := c.rr.Next(c.rbuf[:c.rend])
 		if err != nil && c.Limits.MaxHeaders == 0 && errors.Is(err, parser.ErrTooManyHeaders) {
-			// No count of its own: the head size bounds the fields. Parse
-			// again into twice the room.
-			c.moreFields = make([]parser.Header, 0, 2*cap(c.head.Headers))
-			c.head.Headers = c.moreFields
-			c.head.Reset()
+			// No count of its own: the head size bounds the fields. Read
+			// the head again into twice the room.
+			c.moreFields = make([]parser.Header, 0, 2*cap(c.rr.Head.Headers))
+			c.rr.Head.Headers = c.moreFields
+			c.rr.Start(c.rr.Head.Method, c.upgrade)
 			continue
 		}
 		if err != nil {
 			return false, c.Limits.explain(err)
 		}
-		if c.trace != nil {
-			c.trace.responseHead(c, c.rbuf[:n])
-		}
-		if c.head.Interim() {
-			c.up.continued = c.up.continued || c.head.Status == 100
+		switch ev {
+		case parser.EventNeedMore:
+			return false, nil
+		case parser.EventInterim:
+			if c.trace != nil {
+				c.trace.responseHead(c, c.rbuf[:n])
+			}
+			c.up.continued = c.up.continued || c.rr.Head.Status == 100
 			c.rend = copy(c.rbuf, c.rbuf[n:c.rend])
-			method := c.head.Method
-			c.head.Reset()
-			c.head.Method = method
 			if c.rend == 0 {
 				return false, nil
 			}
 			continue
 		}
+		// EventHead: the final head.
+		if c.trace != nil {
+			c.trace.responseHead(c, c.rbuf[:n])
+		}
 		if len(c.rbuf)-n < c.window() {
 			// Keep the head in place and a whole window after it: move
-			// to a larger buffer and parse the head there again.
+			// to a larger buffer and read the head there again.
 			nb := make([]byte, n+c.window())
 			copy(nb, c.rbuf[:c.rend])
 			c.rbuf = nb
-			c.head.Reset()
-			if _, err := parser.ParseResponseHead(c.rbuf[:c.rend], &c.head); err != nil {
+			c.rr.Start(c.rr.Head.Method, c.upgrade)
+			if _, _, err := c.rr.Next(c.rbuf[:c.rend]); err != nil {
 				return false, err
 			}
 		}
@@ -456,24 +457,15 @@ func (c *Client) parseHead() (bool, error) {
 // past it when there is none.
 func (c *Client) startBody() {
 	c.hasResponse = true
-	c.framing = c.head.Framing
-	c.keepAlive = c.head.KeepAlive && !c.reqClose
-	c.bodyRead = 0
-	switch c.framing {
-	case parser.FramingNone:
-		c.bodyLeft = 0
-	case parser.FramingLength:
-		c.bodyLeft = c.head.ContentLength
-	case parser.FramingChunked:
-		c.bodyLeft = -1
-		c.chunked.Reset()
-		c.chunked.Trailers = c.trailers[:0]
-	default: // until close, or a tunnel: the bytes run until the end
-		c.bodyLeft = -1
+	c.framing = c.rr.Head.Framing
+	c.keepAlive = c.rr.Head.KeepAlive && !c.reqClose
+	c.bodyRead, c.pend = 0, nil
+	c.raw = c.rr.Tunnel()
+	if c.raw {
+		// The bytes run until the end, as the body; they are not HTTP.
 		c.keepAlive = false
-	}
-	if c.bodyLeft == 0 {
-		c.endBody()
+	} else if ev, _, err := c.rr.Next(nil); ev == parser.EventEnd && err == nil {
+		c.endBody() // no body: the reader's next event ends the response
 		return
 	}
 	c.to(phaseBody)

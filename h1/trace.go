@@ -121,7 +121,7 @@ func (t *Trace) received(c *Client) {
 // responseHead notes a head the client parsed: an interim one, a proxy's
 // answer to CONNECT, or the final one.
 func (t *Trace) responseHead(c *Client, head []byte) {
-	if c.phase == phaseHead && !c.head.Interim() {
+	if c.phase == phaseHead && !c.rr.Head.Interim() {
 		t.HeadDone = time.Now()
 	}
 	if t.OnResponseHead != nil {

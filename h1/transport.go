@@ -405,7 +405,7 @@ func connectErr(c *Client) error {
 
 // response builds the http.Response of the head c holds.
 func (t *Transport) response(c *Client, o *outgoing) *http.Response {
-	h := &c.head
+	h := &c.rr.Head
 	resp := &http.Response{
 		StatusCode: h.Status,
 		Status:     statusLine(h.Status, h.Reason),

@@ -160,6 +160,7 @@ type ResponseReader struct {
 	Chunked ChunkedDecoder
 
 	state readerState
+	again bool   // an interim head was reported: the next head starts afresh
 	left  int64  // data bytes left of a Content-Length body
 	data  []byte // the view of the last EventData
 	body  int64  // body bytes reported so far
@@ -171,7 +172,7 @@ type ResponseReader struct {
 func (r *ResponseReader) Start(method string, upgrade bool) {
 	r.Head.Reset()
 	r.Head.Method, r.Head.Upgrade = method, upgrade
-	r.state, r.left, r.data, r.body = rsHead, 0, nil, 0
+	r.state, r.again, r.left, r.data, r.body = rsHead, false, 0, nil, 0
 }
 
 // Data returns the body bytes of the last EventData: a view into the
@@ -259,6 +260,10 @@ func (r *ResponseReader) EOF() (Event, error) {
 
 // head parses a head and classifies it.
 func (r *ResponseReader) head(in []byte) (step, int, error) {
+	if r.again {
+		r.Head.Reset()
+		r.again = false
+	}
 	n, err := ParseResponseHead(in, &r.Head)
 	if err == ErrNeedMore {
 		return stNeedMore, 0, nil
@@ -267,6 +272,7 @@ func (r *ResponseReader) head(in []byte) (step, int, error) {
 		return stBad, 0, err
 	}
 	if r.Head.Interim() {
+		r.again = true
 		return stInterim, n, nil
 	}
 	switch r.Head.Framing {
