@@ -55,7 +55,9 @@ func fields(hs []parser.Header) [][2]latin1 {
 }
 
 // parseExchange reads one response out of data, the whole of what the
-// server sent before closing. It returns the verdict as JSON-ready values.
+// server sent before closing, through parser.ResponseReader (the reader
+// the Client and the load generator use). It returns the verdict as
+// JSON-ready values.
 func parseExchange(data []byte, method string, upgrade bool) (*parseOK, *parseFail) {
 	fail := func(err error, at int) *parseFail {
 		var pe *parser.ProtocolError
@@ -65,56 +67,61 @@ func parseExchange(data []byte, method string, upgrade bool) (*parseOK, *parseFa
 		return &parseFail{Error: err.Error(), Kind: "error", Offset: int64(at)}
 	}
 	out := &parseOK{OK: true, Interim: []interimJSON{}, Trailers: [][2]latin1{}, Body: []byte{}}
-	store := make([]parser.Header, 0, maxFields)
-	pos := 0
-	var h parser.ResponseHead
+	r := parser.ResponseReader{
+		Head:     parser.ResponseHead{Headers: make([]parser.Header, 0, maxFields)},
+		Trailers: make([]parser.Header, 0, maxFields),
+	}
+	r.Start(method, upgrade)
+	pos, base := 0, 0 // consumed; where the current head or body began
+	var body []byte
 	for {
-		h = parser.ResponseHead{Headers: store[:0], Method: method, Upgrade: upgrade}
-		n, err := parser.ParseResponseHead(data[pos:], &h)
-		if err == parser.ErrNeedMore {
-			return nil, &parseFail{Error: "h1: the input ends inside a response head", Kind: kindIncompleteHead, Offset: int64(len(data))}
-		}
+		ev, n, err := r.Next(data[pos:])
 		if err != nil {
-			return nil, fail(err, pos)
+			return nil, fail(err, base)
 		}
 		pos += n
-		if !h.Interim() {
-			break
+		switch ev {
+		case parser.EventInterim:
+			h := &r.Head
+			out.Interim = append(out.Interim, interimJSON{Status: h.Status, Reason: latin1(h.Reason), Headers: fields(h.Headers)})
+			base = pos
+			continue
+		case parser.EventHead:
+			h := &r.Head
+			out.Version = fmt.Sprintf("HTTP/1.%d", h.Minor)
+			out.Status, out.Reason, out.Headers = h.Status, latin1(h.Reason), fields(h.Headers)
+			out.KeepAlive, out.Framing = h.KeepAlive, h.Framing.String()
+			base = pos
+			continue
+		case parser.EventData:
+			body = append(body, r.Data()...)
+			continue
+		case parser.EventTrailers:
+			out.Trailers = fields(r.Trailers)
+			continue
+		case parser.EventEnd:
+		default: // need more: the input is all there is, so the server closed
+			if n > 0 {
+				continue
+			}
+			ev, err := r.EOF()
+			switch {
+			case err != nil && out.Status == 0:
+				return nil, &parseFail{Error: "h1: the input ends inside a response head", Kind: kindIncompleteHead, Offset: int64(len(data))}
+			case err != nil && r.Head.Framing == parser.FramingChunked:
+				return nil, &parseFail{Error: "h1: chunked body ends before its last chunk", Kind: kindTruncatedBody, Offset: int64(len(data))}
+			case err != nil:
+				return nil, &parseFail{Error: fmt.Sprintf("h1: body ends after %d of %d bytes", r.BodyRead(), r.Head.ContentLength), Kind: kindTruncatedBody, Offset: int64(len(data))}
+			case ev != parser.EventEnd:
+				return nil, fail(errors.New("h1: response reader stopped before the end"), pos)
+			}
 		}
-		out.Interim = append(out.Interim, interimJSON{Status: h.Status, Reason: latin1(h.Reason), Headers: fields(h.Headers)})
+		break
 	}
-	out.Version = fmt.Sprintf("HTTP/1.%d", h.Minor)
-	out.Status = h.Status
-	out.Reason = latin1(h.Reason)
-	out.Headers = fields(h.Headers)
-	out.KeepAlive = h.KeepAlive
-	out.Framing = h.Framing.String()
-	rest := data[pos:]
-	switch h.Framing {
-	case parser.FramingLength:
-		if int64(len(rest)) < h.ContentLength {
-			return nil, &parseFail{Error: fmt.Sprintf("h1: body ends after %d of %d bytes", len(rest), h.ContentLength), Kind: kindTruncatedBody, Offset: int64(len(data))}
-		}
-		out.Body, rest = rest[:h.ContentLength], rest[h.ContentLength:]
-	case parser.FramingChunked:
-		d := parser.ChunkedDecoder{Trailers: make([]parser.Header, 0, maxFields)}
-		body := make([]byte, len(rest))
-		nd, ns, err := d.Decode(body, rest)
-		if err == parser.ErrNeedMore || err == nil && !d.Done() {
-			return nil, &parseFail{Error: "h1: chunked body ends before its last chunk", Kind: kindTruncatedBody, Offset: int64(len(data))}
-		}
-		if err != nil {
-			return nil, fail(err, pos)
-		}
-		out.Body, rest = body[:nd], rest[ns:]
-		out.Trailers = fields(d.Trailers)
-	case parser.FramingClose:
-		out.Body, rest = rest, nil
+	if body != nil {
+		out.Body = body
 	}
-	out.Rest = rest
-	if out.Rest == nil {
-		out.Rest = []byte{}
-	}
+	out.Rest = data[pos:]
 	return out, nil
 }
 
