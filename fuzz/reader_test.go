@@ -2,7 +2,6 @@ package fuzz
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
@@ -77,7 +76,7 @@ func readerRun(t *testing.T, data []byte, cuts []int, method string, upgrade boo
 	}
 	ev, err := r.EOF()
 	switch {
-	case err == io.ErrUnexpectedEOF:
+	case err == parser.ErrTruncated:
 		emit("cut short")
 	case err != nil:
 		emit("error " + err.Error())

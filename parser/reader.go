@@ -1,9 +1,6 @@
 package parser
 
-import (
-	"errors"
-	"io"
-)
+import "errors"
 
 // Event is what ResponseReader.Next found in its input.
 type Event uint8
@@ -47,6 +44,11 @@ func (e Event) String() string {
 // where that call has no meaning: Next before Start or after EventEnd,
 // EOF before Start. It is the caller's mistake, never the peer's.
 var ErrReaderState = errors.New("h1: response reader called out of order")
+
+// ErrTruncated is returned by ResponseReader.EOF when the peer closed
+// inside a response: in its head, or before the end of a body framed by
+// Content-Length or the chunked coding.
+var ErrTruncated = errors.New("h1: connection closed inside a response")
 
 // readerState is where ResponseReader stands in a response.
 type readerState uint8
@@ -241,7 +243,7 @@ func (r *ResponseReader) Next(in []byte) (ev Event, n int, err error) {
 
 // EOF tells the reader that the peer closed the connection. It returns
 // EventEnd when that ends the response (a body that runs until close),
-// and io.ErrUnexpectedEOF when the response was cut short. Between
+// and ErrTruncated when the response was cut short. Between
 // responses (after EventEnd) a close is not an error: EventNeedMore.
 func (r *ResponseReader) EOF() (Event, error) {
 	switch r.state {
@@ -255,7 +257,7 @@ func (r *ResponseReader) EOF() (Event, error) {
 		return EventNeedMore, ErrReaderState
 	}
 	r.state = rsFailed
-	return EventNeedMore, io.ErrUnexpectedEOF
+	return EventNeedMore, ErrTruncated
 }
 
 // head parses a head and classifies it.

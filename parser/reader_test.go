@@ -3,7 +3,6 @@ package parser
 import (
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 )
@@ -144,9 +143,9 @@ var readerCases = []struct {
 	{name: "CL and TE", in: "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", methods: []string{"GET"},
 		err: &ProtocolError{Kind: KindTransferEncodingWithLength}},
 	{name: "cut short", in: "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", methods: []string{"GET"}, eof: true,
-		want: []string{"head 200 length keep=true tunnel=false", "data abc"}, err: io.ErrUnexpectedEOF},
+		want: []string{"head 200 length keep=true tunnel=false", "data abc"}, err: ErrTruncated},
 	{name: "closed inside the head", in: "HTTP/1.1 200 OK\r\nContent-Le", methods: []string{"GET"}, eof: true,
-		err: io.ErrUnexpectedEOF},
+		err: ErrTruncated},
 	{name: "closed between responses", in: "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx", methods: []string{"GET"}, eof: true,
 		want: []string{"head 200 length keep=true tunnel=false", "data x", "end 1"}},
 }
