@@ -70,6 +70,32 @@
 //		// use data; drop in[:n]; on ErrNeedMore, read more into in
 //	}
 //
+// # Reading whole responses
+//
+// ResponseReader puts the head parser and the chunked decoder together
+// into the state machine of a connection's responses, sans I/O as h11
+// does it: the caller reads bytes however it likes and presents them to
+// Next, which returns an event and how many bytes it consumed. Interim
+// 1xx heads, the final head, body data (views into the input), trailers
+// and the end come as events; a body that runs until close ends when the
+// caller reports the close with EOF. Its states and transitions are one
+// table (reader.go); a call out of order is ErrReaderState, a byte that
+// breaks a rule a *ProtocolError. The h1 Client, the load generator and
+// h1 parse all read through it.
+//
+//	r.Start("GET", false)
+//	for {
+//		ev, n, err := r.Next(buf)
+//		buf = buf[n:]
+//		switch {
+//		case err != nil: // a *ProtocolError
+//		case ev == parser.EventNeedMore: // read more after buf (or call r.EOF)
+//		case ev == parser.EventHead: // r.Head
+//		case ev == parser.EventData: // r.Data(), a view into buf
+//		case ev == parser.EventEnd: // next response: r.Start
+//		}
+//	}
+//
 // # Writing
 //
 // AppendRequestHead appends a request head to a buffer after checking

@@ -53,3 +53,53 @@ func ExampleAppendRequestHead() {
 	// "GET /search?q=h1 HTTP/1.1\r\nHost: example.com:8080\r\nUser-Agent: h1/0.1\r\nAccept: */*\r\n\r\n" <nil>
 	// h1: invalid request: header-value: control byte (CR, LF, NUL or other CTL)
 }
+
+func ExampleResponseReader() {
+	// Two kept-alive responses, the first after an interim 100, as they
+	// might arrive from a socket in three reads.
+	reads := []string{
+		"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Le",
+		"ngth: 5\r\n\r\nhelloHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n",
+		"0\r\nDone: yes\r\n\r\n",
+	}
+	r := parser.ResponseReader{
+		Head:     parser.ResponseHead{Headers: make([]parser.Header, 0, 16)},
+		Trailers: make([]parser.Header, 0, 4),
+	}
+	r.Start("GET", false)
+	var buf []byte
+	for _, read := range reads {
+		buf = append(buf, read...)
+		for {
+			ev, n, err := r.Next(buf)
+			buf = buf[n:]
+			if err != nil {
+				fmt.Println("error:", err)
+				return
+			}
+			switch ev {
+			case parser.EventInterim, parser.EventHead:
+				fmt.Println(ev, r.Head.Status, r.Head.Framing)
+			case parser.EventData:
+				fmt.Printf("data %q\n", r.Data())
+			case parser.EventTrailers:
+				fmt.Printf("trailers %s: %s\n", r.Trailers[0].Name, r.Trailers[0].Value)
+			case parser.EventEnd:
+				fmt.Println("end")
+				r.Start("GET", false)
+			}
+			if ev == parser.EventNeedMore && (n == 0 || len(buf) == 0) {
+				break
+			}
+		}
+	}
+	// Output:
+	// interim 100 none
+	// head 200 length
+	// data "hello"
+	// end
+	// head 200 chunked
+	// data "abc"
+	// trailers Done: yes
+	// end
+}
