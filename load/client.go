@@ -57,15 +57,17 @@ type client struct {
 	head  parser.ResponseHead
 	chunk parser.ChunkedDecoder
 
-	// Write side: out bytes of whole requests remain to be written; they
-	// are the tail of out/len(req) (rounded up) copies of the request.
-	out int
+	// Write side: wbuf[woff:] holds the bytes of queued requests not yet
+	// written. Its capacity grows to what Pipeline requests need, once.
+	wbuf []byte
+	woff int
 
 	// The requests in flight, oldest first, in a ring of Pipeline slots
 	// starting at first: when each was due (its latency counts from
 	// then) and when it was queued (its timeout counts from then).
 	due      []int64
 	queued   []int64
+	target   []int32 // the index of each request's target
 	first    int
 	inflight int
 
@@ -82,10 +84,16 @@ func newClient(w *worker, index int, nextDue int64) *client {
 		buf:     make([]byte, w.cfg.ReadBuffer),
 		due:     make([]int64, p),
 		queued:  make([]int64, p),
+		target:  make([]int32, p),
 		nextDue: nextDue,
 	}
 	c.head.Headers = make([]parser.Header, 0, maxFields)
-	c.head.Method = w.method
+	longest := 0
+	for _, r := range w.reqs {
+		longest = max(longest, len(r))
+	}
+	c.wbuf = make([]byte, 0, p*longest)
+	c.head.Method = w.methods[0]
 	c.chunk.Trailers = make([]parser.Header, 0, 16)
 	c.handler = c.handle
 	_ = c.peer.SetConnectTimeout(w.cfg.Timeout)
@@ -121,7 +129,8 @@ func (c *client) close() {
 	c.peer.DisconnectFromHost()
 	c.state = clientIdle
 	c.lose()
-	c.r, c.n, c.out, c.answers = 0, 0, 0, 0
+	c.r, c.n, c.answers = 0, 0, 0
+	c.wbuf, c.woff = c.wbuf[:0], 0
 	c.body = readHead
 	c.head.Reset()
 }
@@ -248,6 +257,9 @@ func (c *client) consume(now int64) bool {
 			if c.r == c.n {
 				c.r, c.n = 0, 0
 				return true
+			}
+			if c.inflight > 0 {
+				c.head.Method = w.methods[c.target[c.first]] // HEAD has no body
 			}
 			m, err := parser.ParseResponseHead(c.buf[c.r:c.n], &c.head)
 			if err == parser.ErrNeedMore {
@@ -383,7 +395,7 @@ func (c *client) refill(now int64) {
 					break
 				}
 				due = c.nextDue
-				c.nextDue += w.interval
+				c.nextDue += w.gap(due)
 			}
 			i := c.first + c.inflight + k
 			if i >= len(c.due) {
@@ -391,12 +403,18 @@ func (c *client) refill(now int64) {
 			}
 			c.due[i] = due
 			c.queued[i] = now
+			t := w.pick()
+			c.target[i] = int32(t)
+			if c.woff > 0 {
+				c.wbuf = c.wbuf[:copy(c.wbuf, c.wbuf[c.woff:])]
+				c.woff = 0
+			}
+			c.wbuf = append(c.wbuf, w.reqs[t]...)
 		}
 		if k > 0 {
 			c.inflight += k
 			w.inflight += k
 			w.sent += int64(k)
-			c.out += k * len(w.req)
 			if w.budget > 0 {
 				w.budget -= int64(k)
 				if w.budget == 0 {
@@ -411,10 +429,8 @@ func (c *client) refill(now int64) {
 // flush writes the queued request bytes that the socket takes now; the
 // rest waits for the next Writable edge.
 func (c *client) flush(now int64) {
-	l := len(c.w.req)
-	for c.out > 0 {
-		start := (l - c.out%l) % l
-		m, err := c.peer.PutPartialData(c.w.reqs[start : start+c.out])
+	for c.woff < len(c.wbuf) {
+		m, err := c.peer.PutPartialData(c.wbuf[c.woff:])
 		if err != nil {
 			c.w.errors.Write++
 			c.fail(now)
@@ -423,8 +439,9 @@ func (c *client) flush(now int64) {
 		if m == 0 {
 			return
 		}
-		c.out -= m
+		c.woff += m
 	}
+	c.wbuf, c.woff = c.wbuf[:0], 0
 }
 
 // tick does the client's timed work: connecting again after a failure,

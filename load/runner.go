@@ -3,6 +3,7 @@ package load
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -73,21 +74,24 @@ func Start(cfg Config) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	req, err := cfg.Target.encode()
-	if err != nil {
-		return nil, err
+	reqs := make([][]byte, len(cfg.Targets))
+	methods := make([]string, len(cfg.Targets))
+	for i := range cfg.Targets {
+		if reqs[i], err = cfg.Targets[i].encode(); err != nil {
+			return nil, err
+		}
+		methods[i] = cfg.Targets[i].Method
+		if methods[i] == "" {
+			methods[i] = "GET"
+		}
 	}
 	host, err := probe(cfg.Target.Host, cfg.Target.Port, cfg.Timeout)
 	if err != nil {
 		return nil, err
 	}
 	r := &Runner{cfg: cfg, base: time.Now()}
-	reqs := make([]byte, 0, len(req)*cfg.Pipeline)
-	for range cfg.Pipeline {
-		reqs = append(reqs, req...)
-	}
 	for i := range cfg.Loops {
-		w, err := newWorker(r, i, host, req, reqs)
+		w, err := newWorker(r, i, host, reqs, methods)
 		if err != nil {
 			r.abort()
 			return nil, err
@@ -142,6 +146,9 @@ func (r *Runner) Stop() {
 	})
 }
 
+// Config returns the run's configuration, with the defaults filled in.
+func (r *Runner) Config() Config { return r.cfg }
+
 // Progress returns the counts so far, as of the loops' last ticks.
 func (r *Runner) Progress() Progress {
 	p := Progress{Elapsed: time.Since(r.base)}
@@ -189,16 +196,21 @@ type worker struct {
 	cfg      *Config
 	host     string
 	port     int
-	method   string
-	req      []byte // the request, encoded once
-	reqs     []byte // Pipeline copies of req, written from directly
-	interval int64  // constant-rate mode: ns between a connection's requests
-	timeout  int64
-	budget   int64 // requests left to send; negative: no limit
-	base     time.Time
-	loop     *conn.Loop
-	clients  []*client
-	hist     *hdrhistogram.Histogram
+	reqs     [][]byte // the targets' requests, each encoded once
+	methods  []string // the targets' methods, for the parser
+	next     int      // OrderSequential: the next target
+	rng      *rand.Rand
+	interval int64 // constant-rate mode: ns between a connection's requests
+	// A ramp: the rate goes from cfg.Rate to cfg.RateEnd over rampEnd ns,
+	// and the interval with it; endInterval is the interval after it.
+	rampEnd     int64
+	endInterval int64
+	timeout     int64
+	budget      int64 // requests left to send; negative: no limit
+	base        time.Time
+	loop        *conn.Loop
+	clients     []*client
+	hist        *hdrhistogram.Histogram
 
 	requests, sent, lost, bytes, connects int64
 	errors                                Errors
@@ -226,15 +238,14 @@ type worker struct {
 	released   bool
 }
 
-func newWorker(r *Runner, index int, host string, req, reqs []byte) (*worker, error) {
+func newWorker(r *Runner, index int, host string, reqs [][]byte, methods []string) (*worker, error) {
 	cfg := &r.cfg
 	w := &worker{
 		cfg:        cfg,
 		host:       host,
 		port:       cfg.Target.Port,
-		method:     cfg.Target.Method,
-		req:        req,
 		reqs:       reqs,
+		methods:    methods,
 		timeout:    int64(cfg.Timeout),
 		budget:     -1,
 		base:       r.base,
@@ -245,8 +256,8 @@ func newWorker(r *Runner, index int, host string, req, reqs []byte) (*worker, er
 		wakeFD:     -1,
 		tick:       closedLoopTick,
 	}
-	if w.method == "" {
-		w.method = "GET"
+	if cfg.Order == OrderRandom {
+		w.rng = rand.New(rand.NewPCG(cfg.Seed, uint64(index)))
 	}
 	if cfg.Requests > 0 {
 		w.budget = cfg.Requests / int64(cfg.Loops)
@@ -257,6 +268,10 @@ func newWorker(r *Runner, index int, host string, req, reqs []byte) (*worker, er
 	if cfg.Rate > 0 {
 		w.interval = max(int64(float64(cfg.Connections)*1e9/cfg.Rate), 1)
 		w.tick = rateTick
+		if cfg.Ramp > 0 {
+			w.rampEnd = int64(cfg.Ramp)
+			w.endInterval = max(int64(float64(cfg.Connections)*1e9/cfg.RateEnd), 1)
+		}
 	}
 	// Connection g of the run goes to loop g % Loops; in constant-rate
 	// mode the first requests of the connections are spread evenly over
@@ -291,6 +306,35 @@ func newWorker(r *Runner, index int, host string, req, reqs []byte) (*worker, er
 		return nil, err
 	}
 	return w, nil
+}
+
+// gap returns the time from a connection's request due at t to its next
+// one: Connections over the rate at t.
+func (w *worker) gap(t int64) int64 {
+	switch {
+	case w.rampEnd == 0:
+		return w.interval
+	case t >= w.rampEnd:
+		return w.endInterval
+	}
+	cfg := w.cfg
+	rate := cfg.Rate + (cfg.RateEnd-cfg.Rate)*float64(t)/float64(w.rampEnd)
+	return max(int64(float64(cfg.Connections)*1e9/rate), 1)
+}
+
+// pick returns the index of the next request's target.
+func (w *worker) pick() int {
+	if len(w.reqs) == 1 {
+		return 0
+	}
+	if w.rng != nil {
+		return w.rng.IntN(len(w.reqs))
+	}
+	i := w.next
+	if w.next++; w.next == len(w.reqs) {
+		w.next = 0
+	}
+	return i
 }
 
 // now is the time since the start of the run, from the monotonic clock.

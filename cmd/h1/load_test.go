@@ -7,10 +7,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -47,7 +49,7 @@ func keys(m map[string]any) []string {
 // The --json report has the keys other tools read, with numbers in them.
 func TestLoadJSONShape(t *testing.T) {
 	srv, count := loadServer(t)
-	code, out, errOut := runLoadArgs("-c", "2", "-d", "300ms", "-p", "2", "--json", "-H", "X-Fail: yes", srv.URL+"/")
+	code, out, errOut := runLoadArgs("-c", "2", "--duration", "300ms", "-p", "2", "--json", "-H", "X-Fail: yes", srv.URL+"/")
 	if code != 0 {
 		t.Fatalf("exit %d; want 0 (stderr %q)", code, errOut)
 	}
@@ -91,7 +93,7 @@ func TestLoadJSONShape(t *testing.T) {
 
 func TestLoadSummary(t *testing.T) {
 	srv, _ := loadServer(t)
-	code, out, errOut := runLoadArgs(srv.URL+"/", "-c", "2", "-d", "0.2")
+	code, out, errOut := runLoadArgs(srv.URL+"/", "-c", "2", "-D", "0.2")
 	if code != 0 {
 		t.Fatalf("exit %d; want 0 (stderr %q)", code, errOut)
 	}
@@ -109,16 +111,24 @@ func TestLoadUsageErrors(t *testing.T) {
 	srv, _ := loadServer(t)
 	for _, args := range [][]string{
 		{},
-		{"-c", "2", "-d", "1s"},
-		{"-c", "0", "-d", "1s", srv.URL},
+		{"-c", "2", "--duration", "1s"},
+		{"-c", "0", "--duration", "1s", srv.URL},
 		{"-c", "2", srv.URL},
-		{"-c", "2", "-d", "soon", srv.URL},
-		{"-c", "2", "-d", "1s", "-p", "0", srv.URL},
-		{"-c", "2", "-d", "1s", "-R", "-5", srv.URL},
-		{"-c", "2", "-d", "1s", "-H", "nocolon", srv.URL},
-		{"-c", "2", "-d", "1s", "--bogus", srv.URL},
-		{"-c", "2", "-d", "1s", "https://127.0.0.1/"},
-		{"-c", "2", "-d", "1s", srv.URL, srv.URL},
+		{"-c", "2", "--duration", "soon", srv.URL},
+		{"-c", "2", "--duration", "1s", "-p", "0", srv.URL},
+		{"-c", "2", "--duration", "1s", "-R", "-5", srv.URL},
+		{"-c", "2", "--duration", "1s", "-H", "nocolon", srv.URL},
+		{"-c", "2", "--duration", "1s", "--bogus", srv.URL},
+		{"-c", "2", "--duration", "1s", "ftp://127.0.0.1/"},
+		{"-c", "2", "-d", "10s", srv.URL},
+		{"-c", "2", "-d", "30", srv.URL},
+		{"-c", "2", "--duration", "1s", "-R", "1:2", srv.URL},
+		{"-c", "2", "--duration", "1s", "-R", "0:2:1s", srv.URL},
+		{"-c", "2", "--duration", "1s", "--targets-order", "shuffled", srv.URL},
+		{"-c", "2", "--duration", "1s", "--targets", "x", srv.URL},
+		{"-c", "2", "--duration", "1s", "--report", "out.pdf", srv.URL},
+		{"-c", "2", "--requests", "-3", srv.URL},
+		{"-c", "2", "--duration", "1s", srv.URL, srv.URL},
 		{"--merge"},
 		{"--merge", "/nonexistent/log"},
 	} {
@@ -127,7 +137,7 @@ func TestLoadUsageErrors(t *testing.T) {
 			t.Errorf("h1 load %q = exit %d, stdout %q, stderr %q; want exit 1 and a message", args, code, out, errOut)
 		}
 	}
-	if code, out, _ := runLoadArgs("-h"); code != 0 || !strings.Contains(out, "plain HTTP only") {
+	if code, out, _ := runLoadArgs("-h"); code != 0 || !strings.Contains(out, "--targets FILE") {
 		t.Errorf("h1 load -h = exit %d, %q; want the usage", code, out)
 	}
 }
@@ -139,7 +149,7 @@ func TestLoadCannotConnect(t *testing.T) {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
-	code, _, errOut := runLoadArgs("-c", "1", "-d", "1s", "--json", "http://127.0.0.1:"+strconv.Itoa(port)+"/")
+	code, _, errOut := runLoadArgs("-c", "1", "--duration", "1s", "--json", "http://127.0.0.1:"+strconv.Itoa(port)+"/")
 	if code != exitConnect {
 		t.Errorf("exit %d (stderr %q); want %d", code, errOut, exitConnect)
 	}
@@ -153,7 +163,7 @@ func TestLoadHistLogMerge(t *testing.T) {
 	var logs []string
 	for i := range 2 {
 		name := filepath.Join(dir, "run"+strconv.Itoa(i)+".hlog")
-		code, out, errOut := runLoadArgs("-c", "2", "-d", "200ms", "--json", "--hist-log", name, srv.URL+"/")
+		code, out, errOut := runLoadArgs("-c", "2", "--duration", "200ms", "--json", "--hist-log", name, srv.URL+"/")
 		if code != 0 {
 			t.Fatalf("exit %d (stderr %q)", code, errOut)
 		}
@@ -181,5 +191,131 @@ func TestLoadHistLogMerge(t *testing.T) {
 	code, out, _ = runLoadArgs(append([]string{"--merge"}, logs...)...)
 	if code != 0 || !strings.Contains(out, "Merged 2 run(s)") || !strings.Contains(out, "p99.9") {
 		t.Errorf("merge summary: exit %d, %q", code, out)
+	}
+}
+
+// echoServer keeps "METHOD path body" of each request.
+func echoServer(t *testing.T) (*httptest.Server, func() []string) {
+	t.Helper()
+	var mu sync.Mutex
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		seen = append(seen, r.Method+" "+r.URL.Path+" "+string(b))
+		mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), seen...)
+	}
+}
+
+// -X and -d set the method and body; -d alone means POST, -d @FILE reads
+// the body from FILE; --requests stops after that many.
+func TestLoadMethodAndBody(t *testing.T) {
+	srv, seen := echoServer(t)
+	file := filepath.Join(t.TempDir(), "body")
+	if err := os.WriteFile(file, []byte("from a file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-d", "hello"}, "POST /x hello"},
+		{[]string{"-X", "PUT", "-d", "@" + file}, "PUT /x from a file"},
+		{[]string{"-m", "DELETE"}, "DELETE /x "},
+		{[]string{"-X", "POST", "-d", "10s"}, "POST /x 10s"},
+	} {
+		before := len(seen())
+		args := append([]string{"-c", "1", "--requests", "5", "--json", srv.URL + "/x"}, tc.args...)
+		code, out, errOut := runLoadArgs(args...)
+		if code != 0 {
+			t.Fatalf("h1 load %q: exit %d (stderr %q)", args, code, errOut)
+		}
+		got := seen()[before:]
+		if len(got) != 5 || !strings.Contains(out, `"requests":5,`) {
+			t.Errorf("h1 load %q: server saw %q, report %s; want 5 requests", args, got, out)
+		}
+		for _, g := range got {
+			if g != tc.want {
+				t.Errorf("h1 load %q: server saw %q; want %q", args, g, tc.want)
+			}
+		}
+	}
+}
+
+// --targets cycles the file's requests in order; -H adds to every one.
+func TestLoadTargetsFile(t *testing.T) {
+	srv, seen := echoServer(t)
+	dir := t.TempDir()
+	body := filepath.Join(dir, "b.json")
+	if err := os.WriteFile(body, []byte(`{"k":1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "targets")
+	content := "GET " + srv.URL + "/one\n\nPOST " + srv.URL + "/two\nContent-Type: application/json\n@" + body + "\n"
+	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runLoadArgs("-c", "1", "--requests", "4", "--targets", file, "-H", "X-All: 1")
+	if code != 0 {
+		t.Fatalf("exit %d (stderr %q)", code, errOut)
+	}
+	want := []string{"GET /one ", `POST /two {"k":1}`, "GET /one ", `POST /two {"k":1}`}
+	if got := seen(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("server saw %q; want %q", got, want)
+	}
+	if !strings.Contains(out, "test @ "+file) {
+		t.Errorf("summary does not name the targets file:\n%s", out)
+	}
+	code, _, errOut = runLoadArgs("-c", "1", "--requests", "20", "--targets", file, "--targets-order", "random", "--seed", "3")
+	if code != 0 || len(seen()) != 24 {
+		t.Errorf("random order: exit %d, %d requests seen (stderr %q); want 0, 24", code, len(seen()), errOut)
+	}
+}
+
+// Bad input is a clear message naming what is wrong, exit 1, and no
+// report on stdout.
+func TestLoadBadInput(t *testing.T) {
+	srv, _ := loadServer(t)
+	dir := t.TempDir()
+	badLine := filepath.Join(dir, "bad-line")
+	if err := os.WriteFile(badLine, []byte("GET "+srv.URL+"/\n\nGET "+srv.URL+"/ok\nnot a header\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	otherHost := filepath.Join(dir, "other-host")
+	if err := os.WriteFile(otherHost, []byte("GET "+srv.URL+"/\n\nGET http://example.com/\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	unreadable := filepath.Join(dir, "unreadable")
+	if err := os.Mkdir(unreadable, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--targets", filepath.Join(dir, "missing")}, "targets file " + filepath.Join(dir, "missing") + ": no such file"},
+		{[]string{"--targets", unreadable}, "targets file " + unreadable},
+		{[]string{"--targets", badLine}, "targets file " + badLine + " line 4: "},
+		{[]string{"--targets", otherHost}, "targets file " + otherHost + " line 3: "},
+		{[]string{"http://[::1"}, "bad load configuration"},
+		{[]string{"http://127.0.0.1:0/"}, "bad port"},
+		{[]string{"-d", "@" + filepath.Join(dir, "nobody"), srv.URL}, "-d @" + filepath.Join(dir, "nobody") + ": no such file"},
+		{[]string{"-d", "10s", srv.URL}, "use --duration 10s"},
+	} {
+		args := []string{"-c", "1"}
+		if !strings.Contains(tc.want, "--duration") {
+			args = append(args, "--requests", "1") // -d 10s is a body when a stop is given
+		}
+		args = append(args, tc.args...)
+		code, out, errOut := runLoadArgs(args...)
+		if code != exitUsage || out != "" || !strings.Contains(errOut, "h1 load: ") || !strings.Contains(errOut, tc.want) {
+			t.Errorf("h1 load %q = exit %d, stdout %q, stderr %q; want exit 1 and %q", args, code, out, errOut, tc.want)
+		}
 	}
 }
