@@ -38,11 +38,14 @@ type Errors struct {
 	// Parse: a response broke HTTP/1.1 (a *parser.ProtocolError), or came
 	// without a request.
 	Parse int64 `json:"parse"`
+	// TLS: an https connection's handshake failed or took longer than
+	// the timeout.
+	TLS int64 `json:"tls"`
 }
 
 // Total is the sum of every kind.
 func (e Errors) Total() int64 {
-	return e.Connect + e.Read + e.Write + e.Timeout + e.Status + e.Parse
+	return e.Connect + e.Read + e.Write + e.Timeout + e.Status + e.Parse + e.TLS
 }
 
 // add adds o's counts to e.
@@ -53,6 +56,7 @@ func (e *Errors) add(o Errors) {
 	e.Timeout += o.Timeout
 	e.Status += o.Status
 	e.Parse += o.Parse
+	e.TLS += o.TLS
 }
 
 // Result is what a run measured.
@@ -84,6 +88,22 @@ type Result struct {
 	Latency *hdrhistogram.Histogram
 	// Start is the wall-clock time the run started.
 	Start time.Time
+	// Handshakes describes the TLS handshakes of an https run, which are
+	// not part of Latency.
+	Handshakes Handshakes
+}
+
+// Handshakes counts the TLS handshakes of a run and how long they took:
+// from the TCP connection's establishment to the end of the handshake.
+type Handshakes struct {
+	// Count counts the handshakes that succeeded.
+	Count int64
+	// Resumed counts those that resumed an earlier session (an
+	// abbreviated handshake, RFC 5077 session tickets), which a
+	// connection that reconnects does.
+	Resumed int64
+	// Latency holds one value per handshake, in microseconds.
+	Latency *hdrhistogram.Histogram
 }
 
 // RPS returns responses per second.

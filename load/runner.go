@@ -10,12 +10,18 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/h1dev/h1/conn"
+	"github.com/h1dev/h1/tlsx"
 	"golang.org/x/sys/unix"
 )
 
 // ErrNoConnection is what Start wraps when the first connection to the
 // target fails: the host does not resolve, or nothing accepts on the port.
 var ErrNoConnection = errors.New("h1: cannot connect to the load target")
+
+// ErrTLS is what Start wraps, beside the *tlsx.Error, when the first TLS
+// handshake with an https target fails: its certificate is refused, or it
+// does not speak TLS 1.2.
+var ErrTLS = errors.New("h1: tls handshake failed")
 
 const (
 	// retryDelay is how long a connection waits after a failed connect
@@ -85,7 +91,10 @@ func Start(cfg Config) (*Runner, error) {
 			methods[i] = "GET"
 		}
 	}
-	host, err := probe(cfg.Target.Host, cfg.Target.Port, cfg.Timeout)
+	if cfg.Target.TLS && cfg.TLS == nil {
+		cfg.TLS = tlsx.Client(nil, "")
+	}
+	host, err := probe(&cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -112,8 +121,12 @@ func Start(cfg Config) (*Runner, error) {
 	return r, nil
 }
 
-// probe connects once to host:port and returns the address it reached.
-func probe(host string, port int, timeout time.Duration) (string, error) {
+// probe connects once to the target and returns the address it reached.
+// For https it also makes a TLS handshake, with the run's trust settings
+// but apart from its session cache, so that the run's first connections
+// make full handshakes as a new client would.
+func probe(cfg *Config) (string, error) {
+	host, port, timeout := cfg.Target.Host, cfg.Target.Port, cfg.Timeout
 	p := new(conn.TCP)
 	defer p.Close()
 	_ = p.SetConnectTimeout(timeout)
@@ -124,7 +137,21 @@ func probe(host string, port int, timeout time.Duration) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w %s port %d: %w", ErrNoConnection, host, port, err)
 	}
-	return p.ConnectedHost(), nil
+	addr := p.ConnectedHost()
+	if cfg.Target.TLS {
+		opts := *cfg.TLS
+		opts.Sessions = nil
+		var t tlsx.Peer
+		defer t.Close()
+		err := t.Connect(p, host, &opts)
+		if err == nil {
+			err = t.Handshake(timeout)
+		}
+		if err != nil {
+			return "", fmt.Errorf("%w with %s port %d: %w", ErrTLS, host, port, err)
+		}
+	}
+	return addr, nil
 }
 
 // abort releases what a failed Start set up.
@@ -170,7 +197,7 @@ func (r *Runner) Wait() *Result {
 		if r.timer != nil {
 			r.timer.Stop()
 		}
-		res := &Result{Latency: newHistogram(), Start: r.base}
+		res := &Result{Latency: newHistogram(), Start: r.base, Handshakes: Handshakes{Latency: newHistogram()}}
 		var end int64
 		for _, w := range r.workers {
 			w.release() // joins the loop: its fields are ours from here
@@ -181,9 +208,12 @@ func (r *Runner) Wait() *Result {
 			res.Connects += w.connects
 			res.Errors.add(w.errors)
 			res.Latency.Merge(w.hist)
+			res.Handshakes.Latency.Merge(w.hsHist)
+			res.Handshakes.Resumed += w.resumed
 			end = max(end, w.stopAt, w.lastResponse)
 		}
 		res.Duration = time.Duration(end)
+		res.Handshakes.Count = res.Handshakes.Latency.TotalCount()
 		r.result = res
 	})
 	return r.result
@@ -211,6 +241,9 @@ type worker struct {
 	loop        *conn.Loop
 	clients     []*client
 	hist        *hdrhistogram.Histogram
+	hsHist      *hdrhistogram.Histogram // TLS handshake times, µs
+	resumed     int64                   // TLS handshakes that resumed a session
+	tlsOpts     *tlsx.Options           // https: the trust settings; nil for http
 
 	requests, sent, lost, bytes, connects int64
 	errors                                Errors
@@ -246,6 +279,7 @@ func newWorker(r *Runner, index int, host string, reqs [][]byte, methods []strin
 		port:       cfg.Target.Port,
 		reqs:       reqs,
 		methods:    methods,
+		hsHist:     newHistogram(),
 		timeout:    int64(cfg.Timeout),
 		budget:     -1,
 		base:       r.base,
@@ -255,6 +289,9 @@ func newWorker(r *Runner, index int, host string, reqs [][]byte, methods []strin
 		tickerDone: make(chan struct{}),
 		wakeFD:     -1,
 		tick:       closedLoopTick,
+	}
+	if cfg.Target.TLS {
+		w.tlsOpts = cfg.TLS
 	}
 	if cfg.Order == OrderRandom {
 		w.rng = rand.New(rand.NewPCG(cfg.Seed, uint64(index)))
@@ -345,6 +382,14 @@ func (w *worker) now() int64 { return int64(time.Since(w.base)) }
 func (w *worker) record(ns int64) {
 	us := min(max(ns/1000, 0), histMax)
 	_ = w.hist.RecordValue(us)
+}
+
+// handshake records a TLS handshake that took ns.
+func (w *worker) handshake(ns int64, resumed bool) {
+	_ = w.hsHist.RecordValue(min(max(ns/1000, 0), histMax))
+	if resumed {
+		w.resumed++
+	}
 }
 
 // sending reports whether requests may still be sent.
@@ -452,6 +497,9 @@ func (w *worker) release() {
 		_ = w.loop.Close()
 	}
 	for _, c := range w.clients {
+		if c.tls != nil {
+			_ = c.tls.Close() // joins a parked handshake
+		}
 		c.peer.DisconnectFromHost()
 	}
 	if w.wake != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/h1dev/h1/load"
 	"github.com/h1dev/h1/parser"
+	"github.com/h1dev/h1/tlsx"
 	"golang.org/x/sys/unix"
 )
 
@@ -310,6 +312,24 @@ func loadSetup(f *loadFlags) (load.Config, string, error) {
 	if f.order == "random" {
 		cfg.Order = load.OrderRandom
 	}
+	if targets[0].TLS {
+		var roots *x509.CertPool
+		if f.cacert != "" && !f.insecure {
+			pem, err := os.ReadFile(f.cacert)
+			if err != nil {
+				return cfg, "", inputError{fmt.Errorf("--cacert %s: %w", f.cacert, unwrapPathError(err))}
+			}
+			roots = x509.NewCertPool()
+			if !roots.AppendCertsFromPEM(pem) {
+				return cfg, "", inputError{fmt.Errorf("--cacert %s: no PEM certificate in it", f.cacert)}
+			}
+		}
+		if f.insecure {
+			cfg.TLS = tlsx.ClientUnsafe(nil)
+		} else {
+			cfg.TLS = tlsx.Client(roots, "")
+		}
+	}
 	return cfg, url, nil
 }
 
@@ -352,6 +372,12 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, load.ErrNoConnection):
 		fmt.Fprintf(stderr, "h1 load: %v\n", err)
 		return exitConnect
+	case errors.Is(err, load.ErrTLS):
+		fmt.Fprintf(stderr, "h1 load: %v\n", err)
+		if errors.Is(err, tlsx.ErrUnknownAuthority) && !f.insecure {
+			fmt.Fprintf(stderr, "h1 load: trust the server's CA with --cacert FILE, or skip the check with --insecure\n")
+		}
+		return exitUsage
 	case err != nil:
 		return loadSetupError(stderr, err)
 	}
@@ -477,8 +503,29 @@ type loadJSON struct {
 	Connections    int              `json:"connections"`
 	Pipeline       int              `json:"pipeline"`
 	Rate           float64          `json:"rate"`
+	RateEnd        float64          `json:"rate_end,omitempty"`
+	RampS          float64          `json:"ramp_s,omitempty"`
 	Loops          int              `json:"loops"`
 	URL            string           `json:"url"`
+	Targets        int              `json:"targets"`
+	TLS            *handshakesJSON  `json:"tls_handshakes,omitempty"`
+}
+
+// handshakesJSON describes an https run's TLS handshakes, which are not
+// part of latency_us.
+type handshakesJSON struct {
+	Count   int64            `json:"count"`
+	Resumed int64            `json:"resumed"`
+	MeanUS  float64          `json:"mean_us"`
+	Latency load.Percentiles `json:"latency_us"`
+}
+
+func handshakesOf(res *load.Result, cfg *load.Config) *handshakesJSON {
+	if !cfg.Target.TLS {
+		return nil
+	}
+	h := res.Handshakes
+	return &handshakesJSON{Count: h.Count, Resumed: h.Resumed, MeanUS: h.Latency.Mean(), Latency: load.PercentilesOf(h.Latency)}
 }
 
 func loadReport(res *load.Result, cfg *load.Config, url string) loadJSON {
@@ -498,8 +545,12 @@ func loadReport(res *load.Result, cfg *load.Config, url string) loadJSON {
 		Connections:    cfg.Connections,
 		Pipeline:       cfg.Pipeline,
 		Rate:           cfg.Rate,
+		RateEnd:        cfg.RateEnd,
+		RampS:          cfg.Ramp.Seconds(),
 		Loops:          cfg.Loops,
 		URL:            url,
+		Targets:        len(cfg.Targets),
+		TLS:            handshakesOf(res, cfg),
 	}
 }
 
@@ -521,6 +572,11 @@ func printSummary(w io.Writer, res *load.Result, cfg *load.Config, url string) {
 	fmt.Fprintf(w, "  %d connections, pipeline %d, %d loop(s), %s\n", cfg.Connections, cfg.Pipeline, max(cfg.Loops, 1), mode)
 	printLatency(w, load.PercentilesOf(res.Latency), res.Latency.Mean())
 	fmt.Fprintf(w, "  %d requests in %.2fs, %s read\n", res.Requests, res.Duration.Seconds(), formatBytes(float64(res.Bytes)))
+	if h := res.Handshakes; cfg.Target.TLS {
+		p := load.PercentilesOf(h.Latency)
+		fmt.Fprintf(w, "  TLS handshakes: %d (%d resumed), mean %s, p99 %s, max %s (not in the latency above)\n",
+			h.Count, h.Resumed, formatMicros(int64(h.Latency.Mean())), formatMicros(p.P99), formatMicros(p.Max))
+	}
 	printErrors(w, res.Errors)
 	if res.Lost > 0 {
 		fmt.Fprintf(w, "  %d of %d requests sent got no response\n", res.Lost, res.Sent)
@@ -539,8 +595,8 @@ func printErrors(w io.Writer, e load.Errors) {
 	if e.Total() == 0 {
 		return
 	}
-	fmt.Fprintf(w, "  Errors: connect %d, read %d, write %d, timeout %d, status>=400 %d, parse %d (total %d)\n",
-		e.Connect, e.Read, e.Write, e.Timeout, e.Status, e.Parse, e.Total())
+	fmt.Fprintf(w, "  Errors: connect %d, tls %d, read %d, write %d, timeout %d, status>=400 %d, parse %d (total %d)\n",
+		e.Connect, e.TLS, e.Read, e.Write, e.Timeout, e.Status, e.Parse, e.Total())
 }
 
 // formatMicros prints a latency in the unit that suits it.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"net"
 	"net/http"
@@ -66,7 +68,7 @@ func TestLoadJSONShape(t *testing.T) {
 	if !ok {
 		t.Fatalf("errors = %v; want an object", obj["errors"])
 	}
-	if got, want := strings.Join(keys(errs), ","), "connect,parse,read,status,timeout,total,write"; got != want {
+	if got, want := strings.Join(keys(errs), ","), "connect,parse,read,status,timeout,tls,total,write"; got != want {
 		t.Errorf("errors keys = %s; want %s", got, want)
 	}
 	lat, ok := obj["latency_us"].(map[string]any)
@@ -315,6 +317,71 @@ func TestLoadBadInput(t *testing.T) {
 		args = append(args, tc.args...)
 		code, out, errOut := runLoadArgs(args...)
 		if code != exitUsage || out != "" || !strings.Contains(errOut, "h1 load: ") || !strings.Contains(errOut, tc.want) {
+			t.Errorf("h1 load %q = exit %d, stdout %q, stderr %q; want exit 1 and %q", args, code, out, errOut, tc.want)
+		}
+	}
+}
+
+// https: verified against --cacert, or not at all with --insecure; a
+// refused certificate is a clear message and exit 1; the handshakes are
+// reported apart from the latency.
+func TestLoadHTTPS(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "tls body")
+	}))
+	srv.TLS = &tls.Config{MaxVersion: tls.VersionTLS12}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, trust := range [][]string{{"--cacert", ca}, {"--insecure"}} {
+		args := append([]string{"-c", "2", "--requests", "20", "--json", "-H", "Connection: close", srv.URL + "/"}, trust...)
+		code, out, errOut := runLoadArgs(args...)
+		if code != 0 {
+			t.Fatalf("h1 load %q: exit %d (stderr %q)", args, code, errOut)
+		}
+		var obj struct {
+			Requests int64 `json:"requests"`
+			TLS      struct {
+				Count, Resumed int64
+				MeanUS         float64 `json:"mean_us"`
+			} `json:"tls_handshakes"`
+		}
+		if err := json.Unmarshal([]byte(out), &obj); err != nil {
+			t.Fatalf("stdout is not JSON: %v: %q", err, out)
+		}
+		if obj.Requests != 20 || obj.TLS.Count < 20 || obj.TLS.Resumed < 18 || obj.TLS.MeanUS <= 0 {
+			t.Errorf("h1 load %q: %s; want 20 requests, 20 handshakes, 18 resumed", args, out)
+		}
+	}
+	code, out, _ := runLoadArgs("-c", "1", "--requests", "3", "--cacert", ca, srv.URL+"/")
+	if code != 0 || !strings.Contains(out, "TLS handshakes: ") {
+		t.Errorf("summary: exit %d, %q; want the TLS handshakes line", code, out)
+	}
+	notPEM := filepath.Join(t.TempDir(), "not.pem")
+	if err := os.WriteFile(notPEM, []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{srv.URL + "/"}, "certificate signed by an unknown authority"},
+		{[]string{"--cacert", notPEM, srv.URL + "/"}, "no PEM certificate"},
+		{[]string{"--cacert", "/nonexistent.pem", srv.URL + "/"}, "--cacert /nonexistent.pem: no such file"},
+		{[]string{"--insecure", strings.Replace(srv.URL, "https", "http", 1) + "/"}, ""},
+	} {
+		args := append([]string{"-c", "1", "--requests", "1"}, tc.args...)
+		code, out, errOut := runLoadArgs(args...)
+		if tc.want == "" { // plain HTTP to a TLS server: answers that are not HTTP
+			if code != 0 || !strings.Contains(out, "Errors:") {
+				t.Errorf("h1 load %q = exit %d, %q; want the errors counted", args, code, out)
+			}
+			continue
+		}
+		if code != exitUsage || out != "" || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "usage:") {
 			t.Errorf("h1 load %q = exit %d, stdout %q, stderr %q; want exit 1 and %q", args, code, out, errOut, tc.want)
 		}
 	}
