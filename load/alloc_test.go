@@ -2,6 +2,7 @@ package load
 
 import (
 	"bytes"
+	"math"
 	"net"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ func parseOnlyClient(t testing.TB, pipeline int) *client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &worker{cfg: &cfg, reqs: [][]byte{[]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")}, methods: []string{"GET"}, hist: newHistogram(), budget: -1, base: time.Now()}
+	w := &worker{cfg: &cfg, reqs: [][]byte{[]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")}, methods: []string{"GET"}, hist: newHistogram(), ihist: newHistogram(), hsHist: newHistogram(), nextRotate: math.MaxInt64, budget: -1, base: time.Now()}
 	c := newClient(w, 0, 0)
 	c.state = clientOpen
 	return c

@@ -378,7 +378,7 @@ func (c *client) consume(now int64) bool {
 // the response ended the connection (and it was restarted).
 func (c *client) complete(now int64) bool {
 	w := c.w
-	w.record(now - c.due[c.first])
+	w.record(now, now-c.due[c.first])
 	c.first++
 	if c.first == len(c.due) {
 		c.first = 0

@@ -43,6 +43,10 @@ type Errors struct {
 	TLS int64 `json:"tls"`
 }
 
+// IntervalLength is the length of a run's intervals (Result.Intervals),
+// and of the intervals of its histogram log.
+const IntervalLength = time.Second
+
 // Total is the sum of every kind.
 func (e Errors) Total() int64 {
 	return e.Connect + e.Read + e.Write + e.Timeout + e.Status + e.Parse + e.TLS
@@ -57,6 +61,17 @@ func (e *Errors) add(o Errors) {
 	e.Status += o.Status
 	e.Parse += o.Parse
 	e.TLS += o.TLS
+}
+
+// sub subtracts o's counts from e.
+func (e *Errors) sub(o Errors) {
+	e.Connect -= o.Connect
+	e.Read -= o.Read
+	e.Write -= o.Write
+	e.Timeout -= o.Timeout
+	e.Status -= o.Status
+	e.Parse -= o.Parse
+	e.TLS -= o.TLS
 }
 
 // Result is what a run measured.
@@ -91,6 +106,37 @@ type Result struct {
 	// Handshakes describes the TLS handshakes of an https run, which are
 	// not part of Latency.
 	Handshakes Handshakes
+	// Intervals cut the run into IntervalLength slices, from its start:
+	// what each second saw. The last one may be shorter.
+	Intervals []Interval
+}
+
+// Interval is what one interval of a run saw: the responses that ended
+// in it and their latencies, the bytes read, handshakes made and errors.
+type Interval struct {
+	// Start is when it began, from the start of the run; Length is how
+	// long it lasted (IntervalLength, but for the last one).
+	Start, Length time.Duration
+	Requests      int64
+	Bytes         int64
+	Handshakes    int64
+	Errors        Errors
+	// Latency and Mean summarise the interval's latencies, in
+	// microseconds.
+	Latency Percentiles
+	Mean    float64
+	// Histogram holds them all: HdrHistogram's V2 compressed encoding in
+	// base64, as a histogram log line carries it (hdrhistogram.Decode
+	// reads it).
+	Histogram []byte
+}
+
+// RPS returns the interval's responses per second.
+func (iv *Interval) RPS() float64 {
+	if iv.Length <= 0 {
+		return 0
+	}
+	return float64(iv.Requests) / iv.Length.Seconds()
 }
 
 // Handshakes counts the TLS handshakes of a run and how long they took:

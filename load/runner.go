@@ -213,10 +213,49 @@ func (r *Runner) Wait() *Result {
 			end = max(end, w.stopAt, w.lastResponse)
 		}
 		res.Duration = time.Duration(end)
+		res.Intervals = mergeIntervals(r.workers)
 		res.Handshakes.Count = res.Handshakes.Latency.TotalCount()
 		r.result = res
 	})
 	return r.result
+}
+
+// mergeIntervals adds up the loops' intervals, which share their bounds
+// (every IntervalLength from the start of the run); the last one ends
+// with the last loop.
+func mergeIntervals(workers []*worker) []Interval {
+	var out []Interval
+	h := newHistogram()
+	for k := 0; ; k++ {
+		var iv Interval
+		found := false
+		h.Reset()
+		for _, w := range workers {
+			if k >= len(w.intervals) {
+				continue
+			}
+			wi := &w.intervals[k]
+			if !found {
+				iv.Start = time.Duration(wi.start)
+				found = true
+			}
+			iv.Length = max(iv.Length, time.Duration(wi.end-wi.start))
+			iv.Requests += wi.counts.requests
+			iv.Bytes += wi.counts.bytes
+			iv.Handshakes += wi.counts.handshakes
+			iv.Errors.add(wi.counts.errors)
+			if d, err := hdrhistogram.Decode(wi.hist); err == nil {
+				h.Merge(d)
+			}
+		}
+		if !found {
+			return out
+		}
+		iv.Latency = PercentilesOf(h)
+		iv.Mean = h.Mean()
+		iv.Histogram, _ = h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+		out = append(out, iv)
+	}
 }
 
 // worker is one loop and the connections it drives. Its fields belong to
@@ -240,7 +279,11 @@ type worker struct {
 	base        time.Time
 	loop        *conn.Loop
 	clients     []*client
-	hist        *hdrhistogram.Histogram
+	hist        *hdrhistogram.Histogram // the run's latencies but the current interval's
+	ihist       *hdrhistogram.Histogram // the current interval's latencies
+	nextRotate  int64                   // the end of the current interval
+	intervals   []workerInterval
+	mark        counts                  // the counts at the start of the current interval
 	hsHist      *hdrhistogram.Histogram // TLS handshake times, µs
 	resumed     int64                   // TLS handshakes that resumed a session
 	tlsOpts     *tlsx.Options           // https: the trust settings; nil for http
@@ -280,6 +323,8 @@ func newWorker(r *Runner, index int, host string, reqs [][]byte, methods []strin
 		reqs:       reqs,
 		methods:    methods,
 		hsHist:     newHistogram(),
+		ihist:      newHistogram(),
+		nextRotate: int64(IntervalLength),
 		timeout:    int64(cfg.Timeout),
 		budget:     -1,
 		base:       r.base,
@@ -377,11 +422,48 @@ func (w *worker) pick() int {
 // now is the time since the start of the run, from the monotonic clock.
 func (w *worker) now() int64 { return int64(time.Since(w.base)) }
 
-// record adds one latency, in nanoseconds, to the histogram in
-// microseconds.
-func (w *worker) record(ns int64) {
+// record adds one latency, in nanoseconds, to the interval's histogram in
+// microseconds; now is the time of the response.
+func (w *worker) record(now, ns int64) {
+	if now >= w.nextRotate {
+		w.rotate(now)
+	}
 	us := min(max(ns/1000, 0), histMax)
-	_ = w.hist.RecordValue(us)
+	_ = w.ihist.RecordValue(us)
+}
+
+// counts are the counters an interval reports the growth of.
+type counts struct {
+	requests, bytes, handshakes int64
+	errors                      Errors
+}
+
+// workerInterval is one loop's share of an interval of the run.
+type workerInterval struct {
+	start, end int64  // ns since the start of the run
+	hist       []byte // the latencies: V2 compressed, base64
+	counts     counts // what happened in it
+}
+
+// rotate closes every interval that ended by now.
+func (w *worker) rotate(now int64) {
+	for now >= w.nextRotate {
+		w.closeInterval(w.nextRotate)
+		w.nextRotate += int64(IntervalLength)
+	}
+}
+
+// closeInterval records the interval that ends at end and starts the
+// next.
+func (w *worker) closeInterval(end int64) {
+	enc, _ := w.ihist.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	w.hist.Merge(w.ihist)
+	w.ihist.Reset()
+	cur := counts{requests: w.requests, bytes: w.bytes, handshakes: w.hsHist.TotalCount(), errors: w.errors}
+	d := counts{requests: cur.requests - w.mark.requests, bytes: cur.bytes - w.mark.bytes, handshakes: cur.handshakes - w.mark.handshakes, errors: cur.errors}
+	d.errors.sub(w.mark.errors)
+	w.mark = cur
+	w.intervals = append(w.intervals, workerInterval{start: w.nextRotate - int64(IntervalLength), end: end, hist: enc, counts: d})
 }
 
 // handshake records a TLS handshake that took ns.
@@ -414,6 +496,10 @@ func (w *worker) finish(now int64) {
 	if w.stopAt == 0 {
 		w.stopAt = now
 	}
+	w.rotate(now)
+	if now > w.nextRotate-int64(IntervalLength) {
+		w.closeInterval(now)
+	}
 	w.finished = true
 	for _, c := range w.clients {
 		c.lose()
@@ -441,6 +527,9 @@ func (w *worker) woken(p *conn.TCP, _ conn.Events) {
 		return
 	}
 	now := w.now()
+	if now >= w.nextRotate {
+		w.rotate(now)
+	}
 	if w.stop.Load() {
 		w.drain(now)
 	}

@@ -652,11 +652,12 @@ func runMerge(f *loadFlags, stdout, stderr io.Writer) int {
 			LatencyMeanUS: m.Latency.Mean(),
 			Bytes:         m.Bytes,
 			Runs:          m.Runs,
+			Intervals:     m.Intervals,
 			Files:         f.args,
 		})
 		return exitOK
 	}
-	fmt.Fprintf(stdout, "Merged %d run(s) from %s\n", m.Runs, strings.Join(f.args, ", "))
+	fmt.Fprintf(stdout, "Merged %d run(s), %d interval(s), from %s\n", m.Runs, m.Intervals, strings.Join(f.args, ", "))
 	printLatency(stdout, p, m.Latency.Mean())
 	fmt.Fprintf(stdout, "  %d requests, %s read, longest run %.2fs\n", m.Requests, formatBytes(float64(m.Bytes)), m.Duration.Seconds())
 	printErrors(stdout, m.Errors)
@@ -675,5 +676,6 @@ type mergeJSON struct {
 	LatencyMeanUS float64          `json:"latency_mean_us"`
 	Bytes         int64            `json:"bytes"`
 	Runs          int              `json:"runs"`
+	Intervals     int              `json:"intervals"`
 	Files         []string         `json:"files"`
 }

@@ -163,9 +163,9 @@ func TestLoadHistLogMerge(t *testing.T) {
 	dir := t.TempDir()
 	var total float64
 	var logs []string
-	for i := range 2 {
+	for i, d := range []string{"1.2s", "200ms"} {
 		name := filepath.Join(dir, "run"+strconv.Itoa(i)+".hlog")
-		code, out, errOut := runLoadArgs("-c", "2", "--duration", "200ms", "--json", "--hist-log", name, srv.URL+"/")
+		code, out, errOut := runLoadArgs("-c", "2", "--duration", d, "-R", "200", "--json", "--hist-log", name, srv.URL+"/")
 		if code != 0 {
 			t.Fatalf("exit %d (stderr %q)", code, errOut)
 		}
@@ -175,6 +175,19 @@ func TestLoadHistLogMerge(t *testing.T) {
 		}
 		total += obj["requests"].(float64)
 		logs = append(logs, name)
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := 0
+		for _, l := range strings.Split(string(b), "\n") {
+			if l != "" && l[0] >= '0' && l[0] <= '9' {
+				lines++
+			}
+		}
+		if want := 2 - i; lines != want {
+			t.Errorf("a %s run's log has %d interval lines; want %d, one per second:\n%s", d, lines, want, b)
+		}
 	}
 	code, out, errOut := runLoadArgs(append([]string{"--merge", "--json"}, logs...)...)
 	if code != 0 {
@@ -184,14 +197,14 @@ func TestLoadHistLogMerge(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &m); err != nil {
 		t.Fatalf("merge stdout is not JSON: %v: %q", err, out)
 	}
-	if m["requests"] != total || m["runs"] != 2.0 {
+	if m["requests"] != total || m["runs"] != 2.0 || m["intervals"] != 3.0 {
 		t.Errorf("merged requests %v, runs %v; want %v, 2", m["requests"], m["runs"], total)
 	}
 	if lat, _ := m["latency_us"].(map[string]any); lat == nil || lat["p50"].(float64) <= 0 {
 		t.Errorf("merged latency_us = %v; want percentiles", m["latency_us"])
 	}
 	code, out, _ = runLoadArgs(append([]string{"--merge"}, logs...)...)
-	if code != 0 || !strings.Contains(out, "Merged 2 run(s)") || !strings.Contains(out, "p99.9") {
+	if code != 0 || !strings.Contains(out, "Merged 2 run(s), 3 interval(s)") || !strings.Contains(out, "p99.9") {
 		t.Errorf("merge summary: exit %d, %q", code, out)
 	}
 }
