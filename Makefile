@@ -30,9 +30,10 @@ $(BIN)/benchstat:
 tools: $(BIN)/staticcheck $(BIN)/benchstat
 
 # deps installs the third-party peers the tests run against, once: nginx
-# (HTTP and TLS server), openssl (s_server) and tinyproxy (forward proxy).
+# (HTTP and TLS server), openssl (s_server), tinyproxy (forward proxy) and
+# chromium (a headless browser that loads the reports of h1 load).
 deps:
-	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx openssl:/usr/bin/openssl tinyproxy:/usr/bin/tinyproxy"
+	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx openssl:/usr/bin/openssl tinyproxy:/usr/bin/tinyproxy chromium:/usr/bin/chromium"
 
 # debs installs each package:binary pair of DEBS_WANTED whose binary is
 # missing. A policy-rc.d that refuses keeps the packages from starting

@@ -408,6 +408,11 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "h1 load: %v\n", err)
 		}
 	}
+	if f.report != "" {
+		if err := writeReport(f.report, res, &cfg, url); err != nil {
+			fmt.Fprintf(stderr, "h1 load: %v\n", err)
+		}
+	}
 	if f.json {
 		writeJSON(stdout, loadReport(res, &cfg, url))
 	} else {
@@ -477,6 +482,23 @@ func writeHistLog(name string, res *load.Result) error {
 		return err
 	}
 	return f.Close()
+}
+
+// writeReport writes the HTML or SVG report, by the name's extension.
+func writeReport(name string, res *load.Result, cfg *load.Config, title string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if strings.HasSuffix(name, ".svg") {
+		err = load.WriteSVGReport(f, res, cfg, title)
+	} else {
+		err = load.WriteHTMLReport(f, res, cfg, title)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // loadErrors is the JSON of the errors: one count per kind and the total.

@@ -399,3 +399,27 @@ func TestLoadHTTPS(t *testing.T) {
 		}
 	}
 }
+
+// --report writes an HTML or an SVG report, by the name's extension.
+func TestLoadReportFiles(t *testing.T) {
+	srv, _ := loadServer(t)
+	dir := t.TempDir()
+	for _, name := range []string{"r.html", "r.svg"} {
+		p := filepath.Join(dir, name)
+		code, _, errOut := runLoadArgs("-c", "1", "--requests", "50", "--report", p, srv.URL+"/")
+		if code != 0 || errOut != "" {
+			t.Fatalf("--report %s: exit %d, stderr %q", name, code, errOut)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "<!DOCTYPE html>"
+		if strings.HasSuffix(name, ".svg") {
+			want = `<svg xmlns="http://www.w3.org/2000/svg"`
+		}
+		if !strings.HasPrefix(string(b), want) || !strings.Contains(string(b), "spectrum") {
+			t.Errorf("%s starts %q; want %q and the charts", name, b[:min(len(b), 60)], want)
+		}
+	}
+}
