@@ -101,6 +101,11 @@ clean:
 # bench-load compares `h1 load` with wrk and hey against one nginx on
 # loopback (bench/load/run.sh): wrk and h1 load alternately, three rounds
 # each, then hey once, and prints requests/s side by side with ratios.
+# Then bench/load/cpu.sh puts nginx and the generator on cores of their
+# own and prints, for 32 and 256 connections, each generator's CPU time
+# (user + sys) per request that nginx counted, and requests/s, beside
+# wrk's.
 bench-load:
-	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx wrk:/usr/bin/wrk hey:/usr/bin/hey"
+	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx wrk:/usr/bin/wrk hey:/usr/bin/hey curl:/usr/bin/curl time:/usr/bin/time"
 	GO="$(GO)" sh bench/load/run.sh
+	GO="$(GO)" sh bench/load/cpu.sh
