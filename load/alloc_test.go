@@ -102,43 +102,47 @@ func rawServer(tb testing.TB) int {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { ln.Close() })
-	resp := []byte(lengthResponse)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 64<<10)
-				out := make([]byte, 0, 64<<10)
-				have := 0
-				for {
-					n, err := c.Read(buf[have:])
-					if err != nil {
-						return
-					}
-					have += n
-					out = out[:0]
-					start := 0
-					for {
-						i := bytes.Index(buf[start:have], crlfcrlf)
-						if i < 0 {
-							break
-						}
-						start += i + 4
-						out = append(out, resp...)
-					}
-					have = copy(buf, buf[start:have])
-					if _, err := c.Write(out); err != nil {
-						return
-					}
-				}
-			}()
-		}
-	}()
+	go serveFixed(ln)
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// serveFixed answers every request on ln's connections with
+// lengthResponse, one goroutine per connection, from fixed buffers.
+func serveFixed(ln net.Listener) {
+	resp := []byte(lengthResponse)
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.Close()
+			buf := make([]byte, 64<<10)
+			out := make([]byte, 0, 64<<10)
+			have := 0
+			for {
+				n, err := c.Read(buf[have:])
+				if err != nil {
+					return
+				}
+				have += n
+				out = out[:0]
+				start := 0
+				for {
+					i := bytes.Index(buf[start:have], crlfcrlf)
+					if i < 0 {
+						break
+					}
+					start += i + 4
+					out = append(out, resp...)
+				}
+				have = copy(buf, buf[start:have])
+				if _, err := c.Write(out); err != nil {
+					return
+				}
+			}
+		}()
+	}
 }
 
 // BenchmarkLoopback runs b.N requests over 16 connections against a

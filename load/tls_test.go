@@ -1,10 +1,15 @@
 package load
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -113,5 +118,44 @@ func TestHTTPSPlainServerIsATLSError(t *testing.T) {
 	_, err := Start(Config{Target: tg, Connections: 1, Requests: 1, TLS: tlsx.ClientUnsafe(nil)})
 	if !errors.Is(err, ErrTLS) {
 		t.Errorf("Start against plain HTTP with TLS = %v; want ErrTLS", err)
+	}
+}
+
+// rawTLSServer is rawServer over TLS 1.2 (crypto/tls, a key made on the
+// spot): a fixed response to every request, from fixed buffers.
+func rawTLSServer(tb testing.TB) int {
+	tb.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg := &tls.Config{MaxVersion: tls.VersionTLS12, Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	ln, err := tls.Listen("tcp4", "127.0.0.1:0", cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ln.Close() })
+	go serveFixed(ln)
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// BenchmarkLoopbackTLS is BenchmarkLoopback over TLS 1.2: allocs/op is
+// what a request costs the client and the crypto/tls server together,
+// an upper bound on the client's share.
+func BenchmarkLoopbackTLS(b *testing.B) {
+	port := rawTLSServer(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	res, err := Run(Config{Target: Target{Host: "127.0.0.1", Port: port, TLS: true}, Connections: 16, Requests: int64(b.N), TLS: tlsx.ClientUnsafe(nil)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Requests != int64(b.N) || res.Errors.Total() != 0 {
+		b.Fatalf("requests %d, errors %+v; want %d, none", res.Requests, res.Errors, b.N)
 	}
 }
