@@ -159,3 +159,46 @@ func BenchmarkLoopbackTLS(b *testing.B) {
 		b.Fatalf("requests %d, errors %+v; want %d, none", res.Requests, res.Errors, b.N)
 	}
 }
+
+// failingListener closes every connection it accepts after the first
+// ok: the TLS handshakes on them fail.
+type failingListener struct {
+	net.Listener
+	ok, n int
+}
+
+func (l *failingListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if l.n++; l.n <= l.ok {
+			return c, nil
+		}
+		c.Close()
+	}
+}
+
+// Handshakes that fail during the run are TLS errors: the connection
+// tries again, and the run goes on.
+func TestHTTPSHandshakeFailuresAreTLSErrors(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "once")
+	}))
+	srv.Listener = &failingListener{Listener: srv.Listener, ok: 2} // the probe's and the first connection's
+	srv.TLS = &tls.Config{MaxVersion: tls.VersionTLS12}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	tg := target(t, srv.URL+"/")
+	tg.Headers = []parser.Header{{Name: []byte("Connection"), Value: []byte("close")}}
+	res, err := Run(Config{Target: tg, Connections: 1, Duration: 300 * time.Millisecond, TLS: tlsx.ClientUnsafe(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSums(t, res)
+	if res.Requests != 1 || res.Errors.TLS == 0 || res.Errors.Total() != res.Errors.TLS || res.Handshakes.Count != 1 {
+		t.Errorf("requests %d, errors %+v, handshakes %d; want 1 request, only TLS errors, 1 handshake",
+			res.Requests, res.Errors, res.Handshakes.Count)
+	}
+}

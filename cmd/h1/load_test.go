@@ -423,3 +423,28 @@ func TestLoadReportFiles(t *testing.T) {
 		}
 	}
 }
+
+// A ramp is reported in the JSON; --requests stops it.
+func TestLoadRamp(t *testing.T) {
+	srv, count := loadServer(t)
+	code, out, errOut := runLoadArgs("-c", "2", "-R", "50:400:2s", "--requests", "60", "--json", srv.URL+"/")
+	if code != 0 {
+		t.Fatalf("exit %d (stderr %q)", code, errOut)
+	}
+	var obj struct {
+		Requests int64   `json:"requests"`
+		Rate     float64 `json:"rate"`
+		RateEnd  float64 `json:"rate_end"`
+		RampS    float64 `json:"ramp_s"`
+	}
+	if err := json.Unmarshal([]byte(out), &obj); err != nil {
+		t.Fatal(err)
+	}
+	if obj.Requests != 60 || count.Load() != 60 || obj.Rate != 50 || obj.RateEnd != 400 || obj.RampS != 2 {
+		t.Errorf("report %s (server %d); want 60 requests, rate 50 → 400 over 2 s", out, count.Load())
+	}
+	code, out, _ = runLoadArgs("-c", "2", "-R", "50:400:2s", "--requests", "10", srv.URL+"/")
+	if code != 0 || !strings.Contains(out, "rate ramp 50 to 400 req/s over 2s") {
+		t.Errorf("summary: exit %d, %q; want the ramp named", code, out)
+	}
+}
