@@ -574,3 +574,30 @@ func TestRampSchedule(t *testing.T) {
 		}
 	}
 }
+
+// Along a ramp the correction holds: a 1 s stall of the server puts about
+// 1 s into p99 (every request due during the stall waits for it), and the
+// intervals show when it happened.
+func TestRampCorrectsCoordinatedOmission(t *testing.T) {
+	srv, _ := countingServer(t, func(n int64, w http.ResponseWriter, _ *http.Request) {
+		if n == 30 {
+			time.Sleep(time.Second)
+		}
+	})
+	res, err := Run(Config{Target: target(t, srv.URL+"/"), Connections: 1, Rate: 100, RateEnd: 300, Ramp: 2 * time.Second, Duration: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSums(t, res)
+	p := PercentilesOf(res.Latency)
+	if p.P99 < 800_000 || p.Max < 950_000 {
+		t.Errorf("percentiles %+v µs; want p99 and max near the 1 s stall", p)
+	}
+	var worst int64
+	for _, iv := range res.Intervals {
+		worst = max(worst, iv.Latency.Max)
+	}
+	if worst != p.Max || (res.Intervals[0].Latency.Max < 100_000 && res.Intervals[1].Latency.Max < 100_000) {
+		t.Errorf("interval maxima do not show the stall: %+v", res.Intervals)
+	}
+}
