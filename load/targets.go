@@ -60,7 +60,8 @@ func unwrapPath(err error) error {
 // file names are taken from the working directory, as vegeta does.
 // Every URL must be on the same scheme, host and port as the first (see
 // Config.Targets). name is what the errors call the input, which is a
-// *TargetsError naming the line at fault.
+// *TargetsError naming the line at fault. The returned targets, their
+// headers and bodies are new and belong to the caller.
 func ReadTargets(r io.Reader, name string) ([]Target, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
