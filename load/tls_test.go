@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -33,6 +34,7 @@ func tlsServer(t *testing.T) (srv *httptest.Server, roots *x509.CertPool, count,
 		_, _ = io.WriteString(w, "over tls")
 	}))
 	srv.TLS = &tls.Config{MaxVersion: tls.VersionTLS12}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are the point
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	roots = x509.NewCertPool()
@@ -188,6 +190,7 @@ func TestHTTPSHandshakeFailuresAreTLSErrors(t *testing.T) {
 	}))
 	srv.Listener = &failingListener{Listener: srv.Listener, ok: 2} // the probe's and the first connection's
 	srv.TLS = &tls.Config{MaxVersion: tls.VersionTLS12}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	tg := target(t, srv.URL+"/")
