@@ -185,6 +185,13 @@ func fmtUS(us int64) string {
 // names what was loaded, such as the URL.
 func WriteHTMLReport(w io.Writer, res *Result, cfg *Config, title string) error {
 	d := buildReport(res, cfg, title)
+	for i := range d.Charts {
+		for j := range d.Charts[i].Series {
+			if d.Charts[i].Series[j].Points == nil {
+				d.Charts[i].Series[j].Points = [][2]float64{} // [] for the script, not null
+			}
+		}
+	}
 	data, err := json.Marshal(d) // escapes <, > and &: safe inside <script>
 	if err != nil {
 		return err

@@ -179,3 +179,30 @@ func TestSVGReport(t *testing.T) {
 		t.Errorf("the SVG has a script, or lacks the percentile axis or the error kinds")
 	}
 }
+
+// A run that got no answer at all still makes a report that loads
+// cleanly: its charts say there is no data.
+func TestHTMLReportOfNothing(t *testing.T) {
+	res := &Result{Latency: newHistogram(), Start: time.Unix(1_700_000_000, 0), Errors: Errors{Connect: 3},
+		Handshakes: Handshakes{Latency: newHistogram()}}
+	cfg := Config{Target: Target{Host: "127.0.0.1", Port: 1, TLS: true}, Connections: 1, Pipeline: 1}
+	var page bytes.Buffer
+	if err := WriteHTMLReport(&page, res, &cfg, "nothing"); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(t.TempDir(), "nothing.html")
+	if err := os.WriteFile(name, page.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom, log := dumpDOM(t, name)
+	if m := consoleLine.FindAllString(log, -1); len(m) > 0 {
+		t.Errorf("console messages while loading the report:\n%s", strings.Join(m, "\n"))
+	}
+	if !strings.Contains(dom, `<body data-drawn="4">`) || strings.Count(dom, ">no data</text>") != 3 || !strings.Contains(dom, "TLS handshakes: 0") {
+		t.Errorf("the empty report does not draw 4 charts, 3 of them without data, and the handshakes:\n%s", dom)
+	}
+	var img bytes.Buffer
+	if err := WriteSVGReport(&img, res, &cfg, "nothing"); err != nil || strings.Count(img.String(), ">no data</text>") != 3 {
+		t.Errorf("WriteSVGReport = %v; want 3 charts without data", err)
+	}
+}
