@@ -93,6 +93,9 @@ func spectrumTicks(maxX float64) []tick {
 
 // buildReport describes res's charts. title names the target.
 func buildReport(res *Result, cfg *Config, title string) *reportData {
+	if cfg == nil {
+		cfg = &Config{}
+	}
 	d := &reportData{Title: title}
 	p := PercentilesOf(res.Latency)
 	mode := "closed loop"
@@ -181,8 +184,8 @@ func fmtUS(us int64) string {
 // the run's figures and four charts (the latency percentile spectrum,
 // latency and throughput per second, errors by kind), drawn as inline SVG
 // by an inline script from the data in the page. It loads nothing from
-// the network. cfg is the run's configuration (Runner.Config) and title
-// names what was loaded, such as the URL.
+// the network. cfg is the run's configuration (Runner.Config; nil leaves
+// the settings out) and title names what was loaded, such as the URL.
 func WriteHTMLReport(w io.Writer, res *Result, cfg *Config, title string) error {
 	d := buildReport(res, cfg, title)
 	for i := range d.Charts {
