@@ -30,9 +30,10 @@ $(BIN)/benchstat:
 tools: $(BIN)/staticcheck $(BIN)/benchstat
 
 # deps installs the third-party peers the tests run against, once: nginx
-# (HTTP and TLS server), openssl (s_server) and tinyproxy (forward proxy).
+# (HTTP and TLS server), openssl (s_server), tinyproxy (forward proxy) and
+# chromium (a headless browser that loads the reports of h1 load).
 deps:
-	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx openssl:/usr/bin/openssl tinyproxy:/usr/bin/tinyproxy"
+	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx openssl:/usr/bin/openssl tinyproxy:/usr/bin/tinyproxy chromium:/usr/bin/chromium"
 
 # debs installs each package:binary pair of DEBS_WANTED whose binary is
 # missing. A policy-rc.d that refuses keeps the packages from starting
@@ -100,6 +101,11 @@ clean:
 # bench-load compares `h1 load` with wrk and hey against one nginx on
 # loopback (bench/load/run.sh): wrk and h1 load alternately, three rounds
 # each, then hey once, and prints requests/s side by side with ratios.
+# Then bench/load/cpu.sh puts nginx and the generator on cores of their
+# own and prints, for 32 and 256 connections, each generator's CPU time
+# (user + sys) per request that nginx counted, and requests/s, beside
+# wrk's.
 bench-load:
-	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx wrk:/usr/bin/wrk hey:/usr/bin/hey"
+	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx wrk:/usr/bin/wrk hey:/usr/bin/hey curl:/usr/bin/curl time:/usr/bin/time"
 	GO="$(GO)" sh bench/load/run.sh
+	GO="$(GO)" sh bench/load/cpu.sh

@@ -2,6 +2,7 @@ package load
 
 import (
 	"bytes"
+	"math"
 	"net"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ func parseOnlyClient(t testing.TB, pipeline int) *client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &worker{cfg: &cfg, method: "GET", hist: newHistogram(), budget: -1, base: time.Now()}
+	w := &worker{cfg: &cfg, reqs: [][]byte{[]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")}, methods: []string{"GET"}, hist: newHistogram(), ihist: newHistogram(), hsHist: newHistogram(), nextRotate: math.MaxInt64, budget: -1, base: time.Now()}
 	c := newClient(w, 0, 0)
 	c.state = clientOpen
 	return c
@@ -101,43 +102,47 @@ func rawServer(tb testing.TB) int {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { ln.Close() })
-	resp := []byte(lengthResponse)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 64<<10)
-				out := make([]byte, 0, 64<<10)
-				have := 0
-				for {
-					n, err := c.Read(buf[have:])
-					if err != nil {
-						return
-					}
-					have += n
-					out = out[:0]
-					start := 0
-					for {
-						i := bytes.Index(buf[start:have], crlfcrlf)
-						if i < 0 {
-							break
-						}
-						start += i + 4
-						out = append(out, resp...)
-					}
-					have = copy(buf, buf[start:have])
-					if _, err := c.Write(out); err != nil {
-						return
-					}
-				}
-			}()
-		}
-	}()
+	go serveFixed(ln)
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// serveFixed answers every request on ln's connections with
+// lengthResponse, one goroutine per connection, from fixed buffers.
+func serveFixed(ln net.Listener) {
+	resp := []byte(lengthResponse)
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.Close()
+			buf := make([]byte, 64<<10)
+			out := make([]byte, 0, 64<<10)
+			have := 0
+			for {
+				n, err := c.Read(buf[have:])
+				if err != nil {
+					return
+				}
+				have += n
+				out = out[:0]
+				start := 0
+				for {
+					i := bytes.Index(buf[start:have], crlfcrlf)
+					if i < 0 {
+						break
+					}
+					start += i + 4
+					out = append(out, resp...)
+				}
+				have = copy(buf, buf[start:have])
+				if _, err := c.Write(out); err != nil {
+					return
+				}
+			}
+		}()
+	}
 }
 
 // BenchmarkLoopback runs b.N requests over 16 connections against a

@@ -1,25 +1,31 @@
 package load
 
 import (
+	"errors"
 	"io"
 
 	"github.com/h1dev/h1/conn"
 	"github.com/h1dev/h1/parser"
+	"github.com/h1dev/h1/streampeer"
+	"github.com/h1dev/h1/tlsx"
 )
 
 // clientState is where a connection of the run stands.
 //
-//	idle ──connect──▶ connecting ──Writable, Poll: connected──▶ open
-//	  ▲                   │ refused, failed, timed out              │
-//	  └───────────────────┴───────── fail, server close ◀──────────┘
+//	idle ──connect──▶ connecting ──connected──▶ [handshaking] ──▶ open
+//	  ▲                   │ refused, failed,          │ refused,         │
+//	  │                   │ timed out                 │ timed out        │
+//	  └───────────────────┴───────────────────────────┴── fail, close ◀──┘
 //
-// idle is the zero value: no socket, waiting for retryAt.
+// idle is the zero value: no socket, waiting for retryAt. Only https
+// connections go through handshaking.
 type clientState uint8
 
 const (
-	clientIdle       clientState = iota // no socket; connect at retryAt
-	clientConnecting                    // connect in progress
-	clientOpen                          // connected: requests flow
+	clientIdle        clientState = iota // no socket; connect at retryAt
+	clientConnecting                     // connect in progress
+	clientHandshaking                    // https: TLS handshake in progress
+	clientOpen                           // connected: requests flow
 )
 
 // bodyState is what the next bytes of an open connection are.
@@ -43,11 +49,14 @@ type client struct {
 	w       *worker
 	index   int // the connection's number in the run
 	peer    *conn.TCP
+	tls     *tlsx.Peer            // https: the session over peer; nil for http
+	io      streampeer.StreamPeer // what requests and responses go through: peer or tls
 	handler conn.Handler
 	state   clientState
 
-	retryAt      int64 // idle: when to connect again
-	connectStart int64 // connecting: when the attempt started
+	retryAt        int64 // idle: when to connect again
+	connectStart   int64 // connecting: when the attempt started
+	handshakeStart int64 // handshaking: when the TCP connection was made
 
 	// Read side: buf[r:n] holds bytes not yet parsed.
 	buf   []byte
@@ -57,15 +66,17 @@ type client struct {
 	head  parser.ResponseHead
 	chunk parser.ChunkedDecoder
 
-	// Write side: out bytes of whole requests remain to be written; they
-	// are the tail of out/len(req) (rounded up) copies of the request.
-	out int
+	// Write side: wbuf[woff:] holds the bytes of queued requests not yet
+	// written. Its capacity grows to what Pipeline requests need, once.
+	wbuf []byte
+	woff int
 
 	// The requests in flight, oldest first, in a ring of Pipeline slots
 	// starting at first: when each was due (its latency counts from
 	// then) and when it was queued (its timeout counts from then).
 	due      []int64
 	queued   []int64
+	target   []int32 // the index of each request's target
 	first    int
 	inflight int
 
@@ -82,12 +93,23 @@ func newClient(w *worker, index int, nextDue int64) *client {
 		buf:     make([]byte, w.cfg.ReadBuffer),
 		due:     make([]int64, p),
 		queued:  make([]int64, p),
+		target:  make([]int32, p),
 		nextDue: nextDue,
 	}
 	c.head.Headers = make([]parser.Header, 0, maxFields)
-	c.head.Method = w.method
+	longest := 0
+	for _, r := range w.reqs {
+		longest = max(longest, len(r))
+	}
+	c.wbuf = make([]byte, 0, p*longest)
+	c.head.Method = w.methods[0]
 	c.chunk.Trailers = make([]parser.Header, 0, 16)
 	c.handler = c.handle
+	c.io = c.peer
+	if w.tlsOpts != nil {
+		c.tls = new(tlsx.Peer)
+		c.io = c.tls
+	}
 	_ = c.peer.SetConnectTimeout(w.cfg.Timeout)
 	return c
 }
@@ -118,10 +140,14 @@ func (c *client) connectFailed(now int64) {
 // in flight are lost.
 func (c *client) close() {
 	_ = c.w.loop.Remove(c.peer)
+	if c.tls != nil {
+		_ = c.tls.Close() // stops a handshake under way; closes peer
+	}
 	c.peer.DisconnectFromHost()
 	c.state = clientIdle
 	c.lose()
-	c.r, c.n, c.out, c.answers = 0, 0, 0, 0
+	c.r, c.n, c.answers = 0, 0, 0
+	c.wbuf, c.woff = c.wbuf[:0], 0
 	c.body = readHead
 	c.head.Reset()
 }
@@ -170,8 +196,29 @@ func (c *client) events(now int64, ev conn.Events) {
 		if c.peer.Status() != conn.StatusConnected {
 			return
 		}
-		c.state = clientOpen
 		w.connects++
+		c.state = clientOpen
+		if c.tls != nil {
+			c.state = clientHandshaking
+			c.handshakeStart = now
+			if err := c.tls.Connect(c.peer, w.cfg.Target.Host, w.tlsOpts); err != nil {
+				w.errors.TLS++
+				c.fail(now)
+				return
+			}
+		}
+	}
+	if c.state == clientHandshaking {
+		if err := c.tls.Poll(); err != nil {
+			w.errors.TLS++
+			c.fail(now)
+			return
+		}
+		if c.tls.Status() != tlsx.StatusConnected {
+			return
+		}
+		c.state = clientOpen
+		w.handshake(now-c.handshakeStart, c.tls.ConnectionState().DidResume)
 	}
 	if c.state != clientOpen {
 		return
@@ -199,7 +246,7 @@ func (c *client) read(now int64, hangup bool) bool {
 			return false
 		}
 		free := len(c.buf) - c.n
-		m, err := c.peer.GetPartialData(c.buf[c.n:])
+		m, err := c.io.GetPartialData(c.buf[c.n:])
 		if m > 0 {
 			c.n += m
 			w.bytes += int64(m)
@@ -208,13 +255,21 @@ func (c *client) read(now int64, hangup bool) bool {
 			}
 		}
 		switch {
-		case err == io.EOF:
+		case err == io.EOF || errors.Is(err, tlsx.ErrTruncated):
+			// The end of the stream; over TLS, with or without the
+			// server's close_notify, which many servers skip.
 			c.ended(now)
 			return false
 		case err != nil:
 			w.errors.Read++
 			c.fail(now)
 			return false
+		case c.tls != nil:
+			// A TLS read returns one record at most: the socket is
+			// empty only when nothing came.
+			if m == 0 {
+				return true
+			}
 		case m < free && (!hangup || m == 0):
 			return true
 		}
@@ -248,6 +303,9 @@ func (c *client) consume(now int64) bool {
 			if c.r == c.n {
 				c.r, c.n = 0, 0
 				return true
+			}
+			if c.inflight > 0 {
+				c.head.Method = w.methods[c.target[c.first]] // HEAD has no body
 			}
 			m, err := parser.ParseResponseHead(c.buf[c.r:c.n], &c.head)
 			if err == parser.ErrNeedMore {
@@ -320,7 +378,7 @@ func (c *client) consume(now int64) bool {
 // the response ended the connection (and it was restarted).
 func (c *client) complete(now int64) bool {
 	w := c.w
-	w.record(now - c.due[c.first])
+	w.record(now, now-c.due[c.first])
 	c.first++
 	if c.first == len(c.due) {
 		c.first = 0
@@ -383,7 +441,7 @@ func (c *client) refill(now int64) {
 					break
 				}
 				due = c.nextDue
-				c.nextDue += w.interval
+				c.nextDue += w.gap(due)
 			}
 			i := c.first + c.inflight + k
 			if i >= len(c.due) {
@@ -391,12 +449,18 @@ func (c *client) refill(now int64) {
 			}
 			c.due[i] = due
 			c.queued[i] = now
+			t := w.pick()
+			c.target[i] = int32(t)
+			if c.woff > 0 {
+				c.wbuf = c.wbuf[:copy(c.wbuf, c.wbuf[c.woff:])]
+				c.woff = 0
+			}
+			c.wbuf = append(c.wbuf, w.reqs[t]...)
 		}
 		if k > 0 {
 			c.inflight += k
 			w.inflight += k
 			w.sent += int64(k)
-			c.out += k * len(w.req)
 			if w.budget > 0 {
 				w.budget -= int64(k)
 				if w.budget == 0 {
@@ -411,10 +475,16 @@ func (c *client) refill(now int64) {
 // flush writes the queued request bytes that the socket takes now; the
 // rest waits for the next Writable edge.
 func (c *client) flush(now int64) {
-	l := len(c.w.req)
-	for c.out > 0 {
-		start := (l - c.out%l) % l
-		m, err := c.peer.PutPartialData(c.w.reqs[start : start+c.out])
+	if c.tls != nil && c.woff == len(c.wbuf) {
+		// Send the ciphertext an earlier write left behind.
+		if _, err := c.tls.PutPartialData(nil); err != nil {
+			c.w.errors.Write++
+			c.fail(now)
+		}
+		return
+	}
+	for c.woff < len(c.wbuf) {
+		m, err := c.io.PutPartialData(c.wbuf[c.woff:])
 		if err != nil {
 			c.w.errors.Write++
 			c.fail(now)
@@ -423,8 +493,9 @@ func (c *client) flush(now int64) {
 		if m == 0 {
 			return
 		}
-		c.out -= m
+		c.woff += m
 	}
+	c.wbuf, c.woff = c.wbuf[:0], 0
 }
 
 // tick does the client's timed work: connecting again after a failure,
@@ -440,6 +511,11 @@ func (c *client) tick(now int64) {
 	case clientConnecting:
 		if now-c.connectStart > w.timeout {
 			c.connectFailed(now)
+		}
+	case clientHandshaking:
+		if now-c.handshakeStart > w.timeout {
+			w.errors.TLS++
+			c.fail(now)
 		}
 	case clientOpen:
 		if c.inflight > 0 && now-c.queued[c.first] > w.timeout {

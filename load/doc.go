@@ -15,11 +15,33 @@
 //	fmt.Println(res.RPS(), p.P50, p.P99, res.Errors.Total())
 //
 // Start first connects once, to check that the target listens and to
-// resolve its name a single time. Then Connections kept-alive connections
-// send the same request, encoded once by parser.AppendRequestHead, until
-// Duration has passed or Requests have been sent. At the end no request
-// is sent any more and the run waits, at most Timeout, for the responses
-// still due.
+// resolve its name a single time (for https it also makes one TLS
+// handshake, so that a refused certificate is an error wrapping ErrTLS
+// before anything runs). Then Connections kept-alive connections send the
+// request, encoded once by parser.AppendRequestHead, until Duration has
+// passed or Requests have been sent. At the end no request is sent any
+// more and the run waits, at most Timeout, for the responses still due.
+//
+// # Requests
+//
+// Target is one request: method, path, headers and body. Config.Targets,
+// when set, is a list of them, all on one origin (scheme, host and port),
+// sent in turn or at random from Config.Seed (Config.Order); each is
+// encoded once and copied into its connection's write buffer when it is
+// queued. ReadTargets and ReadTargetsFile read vegeta's plain targets
+// format; their errors are *TargetsError values naming the file and line.
+//
+// # HTTPS
+//
+// A Target with TLS set (an https:// URL) runs each connection through a
+// tlsx.Peer over the conn.TCP that the loop watches: when the TCP connect
+// completes the peer's non-blocking handshake is driven by Poll from the
+// loop's events, and once it is done requests and responses go through
+// the peer's partial verbs. Config.TLS holds the trust settings
+// (tlsx.Client(nil, "") when nil); its session cache lets a connection
+// that reconnects resume its session. Handshakes are not requests: their
+// count, resumptions and times are in Result.Handshakes, and a failed one
+// is an Errors.TLS.
 //
 // # How the work is laid out
 //
@@ -40,8 +62,9 @@
 // place in its own read buffer: the head's fields are views into it, a
 // Content-Length body is skipped over, a chunked body goes through a
 // parser.ChunkedDecoder in place. Once the buffers have their size a
-// request allocates nothing (see TestConsumeAllocatesNothing and
-// BenchmarkLoopback).
+// plain HTTP request allocates nothing (see TestConsumeAllocatesNothing
+// and BenchmarkLoopback); over TLS the records are sealed and opened by
+// uTLS, which allocates on its own account.
 //
 // # Pipelining
 //
@@ -56,7 +79,10 @@
 // # Closed loop and constant rate
 //
 // Without a Rate the run is closed-loop, as wrk: a connection sends as soon
-// as a slot is free, and latency counts from the write. A closed loop slows
+// as a slot is free, and latency counts from the write. With RateEnd and
+// Ramp the rate goes linearly from Rate to RateEnd over Ramp: each
+// connection's next request is due Connections/rate(t) after its last,
+// where t is the last one's due time. A closed loop slows
 // down with the server and so under-reports the waits a stalled server
 // causes (coordinated omission). With a Rate, as in wrk2, each connection
 // sends every Connections/Rate seconds on a fixed schedule: request k of
@@ -74,9 +100,17 @@
 // events that end a connection: a failed connect, a read or write error, a
 // response that breaks HTTP/1.1 (Parse), a request unanswered after the
 // timeout. Latencies are in microseconds in an HdrHistogram with three
-// significant digits; WriteLog stores it in HdrHistogram's log format and
-// ReadLogs merges the logs of several runs, from several machines, into
-// one report.
+// significant digits.
 //
-// Only http:// is supported: the load generator does not speak TLS.
+// # Intervals, logs and reports
+//
+// Each loop records latencies in a histogram of the current second and
+// folds it into the run's at every IntervalLength boundary, keeping its
+// compressed encoding and the counts of the second; Wait adds the loops'
+// seconds up into Result.Intervals. WriteLog writes them as HdrHistogram's
+// interval log (one line per second), and ReadLogs merges the logs of
+// several runs, from several machines. WriteHTMLReport writes a
+// self-contained page whose inline script draws the percentile spectrum,
+// latency and throughput per second and errors by kind; WriteSVGReport
+// draws the same charts in one SVG.
 package load

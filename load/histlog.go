@@ -12,13 +12,16 @@ import (
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 )
 
-// The histogram log is HdrHistogram's interval log format (version 1.3):
-// comment lines start with '#', a legend line with '"', and each interval
-// line reads "start,length,max,payload" where start and length are seconds,
-// max is in milliseconds and payload is the base64 of the histogram's
-// compressed V2 encoding. WriteLog writes one interval per run, preceded by
-// a comment that HdrHistogram's tools ignore and ReadLogs reads: the run's
-// counts, which the histogram alone does not carry.
+// The histogram log is HdrHistogram's interval log format (version 1.3),
+// as its Java and Go writers produce it: comment lines start with '#', a
+// "#[StartTime: ...]" and a "#[BaseTime: ...]" line give the run's start
+// in seconds since the epoch, a legend line starts with '"', and each
+// interval line reads "start,length,max,payload": start is in seconds
+// from the base time, length in seconds, max in milliseconds and payload
+// is the base64 of the histogram's compressed V2 encoding, with values in
+// microseconds. WriteLog writes one interval per second of the run, after
+// a comment that HdrHistogram's tools ignore and ReadLogs reads: the
+// run's counts, which the histograms alone do not carry.
 
 const (
 	logVersion = "#[Histogram log format version 1.3]"
@@ -26,32 +29,43 @@ const (
 	logSummary = "#[h1 load:"
 )
 
-// WriteLog writes res as a histogram log with one interval: the whole
-// run. Logs from several runs, or several machines, merge with ReadLogs.
+// WriteLog writes res as a histogram log: one interval per interval of
+// the run (Result.Intervals), or a single one for the whole run when res
+// has none. Logs from several runs, or several machines, merge with
+// ReadLogs.
 func WriteLog(w io.Writer, res *Result) error {
-	payload, err := res.Latency.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
-	if err != nil {
-		return err
-	}
 	start := float64(res.Start.UnixMilli()) / 1000
 	e := res.Errors
 	var b bytes.Buffer
 	fmt.Fprintln(&b, logVersion)
 	fmt.Fprintf(&b, "#[StartTime: %.3f (seconds since epoch), %s]\n", start, res.Start.UTC().Format(time.RFC3339))
-	fmt.Fprintf(&b, "%s requests=%d sent=%d lost=%d bytes=%d duration_s=%.6f connect=%d read=%d write=%d timeout=%d status=%d parse=%d]\n",
+	fmt.Fprintf(&b, "#[BaseTime: %.3f (seconds since epoch)]\n", start)
+	fmt.Fprintf(&b, "%s requests=%d sent=%d lost=%d bytes=%d duration_s=%.6f connect=%d read=%d write=%d timeout=%d status=%d parse=%d tls=%d handshakes=%d resumed=%d]\n",
 		logSummary, res.Requests, res.Sent, res.Lost, res.Bytes, res.Duration.Seconds(),
-		e.Connect, e.Read, e.Write, e.Timeout, e.Status, e.Parse)
+		e.Connect, e.Read, e.Write, e.Timeout, e.Status, e.Parse, e.TLS, res.Handshakes.Count, res.Handshakes.Resumed)
 	fmt.Fprintln(&b, "#[Latency unit: microseconds; Interval_Max in milliseconds]")
 	fmt.Fprintln(&b, logLegend)
-	fmt.Fprintf(&b, "%.3f,%.3f,%.3f,%s\n", start, res.Duration.Seconds(), float64(res.Latency.Max())/1000, payload)
-	_, err = w.Write(b.Bytes())
+	if len(res.Intervals) == 0 {
+		payload, err := res.Latency.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%.3f,%.3f,%.3f,%s\n", 0.0, res.Duration.Seconds(), float64(res.Latency.Max())/1000, payload)
+	}
+	for i := range res.Intervals {
+		iv := &res.Intervals[i]
+		fmt.Fprintf(&b, "%.3f,%.3f,%.3f,%s\n", iv.Start.Seconds(), iv.Length.Seconds(), float64(iv.Latency.Max)/1000, iv.Histogram)
+	}
+	_, err := w.Write(b.Bytes())
 	return err
 }
 
 // Merged is the sum of several runs' histogram logs.
 type Merged struct {
-	// Runs counts the interval histograms read.
+	// Runs counts the runs read: one per log.
 	Runs int
+	// Intervals counts the interval histograms read.
+	Intervals int
 	// Latency holds every run's latencies, in microseconds.
 	Latency *hdrhistogram.Histogram
 	// Requests and Bytes add up the runs' counts; a run whose log has no
@@ -67,8 +81,10 @@ type Merged struct {
 	RPS float64
 }
 
-// ReadLogs reads histogram logs, each holding one or more intervals, and
-// merges them.
+// ReadLogs reads histogram logs, each the log of one run holding one or
+// more intervals, and merges them. A log that HdrHistogram's own writers
+// made (without h1's summary) counts the values of its histograms as its
+// requests and the span of its intervals as its duration.
 func ReadLogs(logs ...io.Reader) (*Merged, error) {
 	m := &Merged{Latency: newHistogram()}
 	for i, r := range logs {
@@ -89,7 +105,12 @@ type summary struct {
 func (m *Merged) read(r io.Reader) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	var pending *summary
+	var (
+		sum        *summary
+		count      int64
+		intervals  int
+		first, end float64
+	)
 	line := 0
 	for sc.Scan() {
 		line++
@@ -98,11 +119,11 @@ func (m *Merged) read(r io.Reader) error {
 		case s == "" || s[0] == '"':
 			continue
 		case strings.HasPrefix(s, logSummary):
-			sum, err := parseSummary(s)
+			got, err := parseSummary(s)
 			if err != nil {
 				return fmt.Errorf("line %d: %w", line, err)
 			}
-			pending = &sum
+			sum = &got
 			continue
 		case s[0] == '#':
 			continue
@@ -113,6 +134,10 @@ func (m *Merged) read(r io.Reader) error {
 		f := strings.SplitN(s, ",", 4)
 		if len(f) != 4 {
 			return fmt.Errorf("line %d: not an interval line", line)
+		}
+		start, err := strconv.ParseFloat(f[0], 64)
+		if err != nil {
+			return fmt.Errorf("line %d: interval start: %w", line, err)
 		}
 		length, err := strconv.ParseFloat(f[1], 64)
 		if err != nil {
@@ -125,26 +150,31 @@ func (m *Merged) read(r io.Reader) error {
 		if dropped := m.Latency.Merge(h); dropped > 0 {
 			return fmt.Errorf("line %d: %d values beyond one hour", line, dropped)
 		}
-		m.Runs++
-		sum := summary{requests: h.TotalCount(), duration: length}
-		if pending != nil {
-			sum = *pending
-			pending = nil
+		if intervals == 0 || start < first {
+			first = start
 		}
-		m.Requests += sum.requests
-		m.Bytes += sum.bytes
-		m.Errors.add(sum.errors)
-		d := time.Duration(sum.duration * float64(time.Second))
-		m.Duration = max(m.Duration, d)
-		if sum.duration > 0 {
-			m.RPS += float64(sum.requests) / sum.duration
-		}
+		end = max(end, start+length)
+		intervals++
+		count += h.TotalCount()
 	}
 	if err := sc.Err(); err != nil {
 		return err
 	}
-	if m.Runs == 0 {
+	if intervals == 0 {
 		return fmt.Errorf("no interval histogram")
+	}
+	m.Runs++
+	m.Intervals += intervals
+	run := summary{requests: count, duration: end - first}
+	if sum != nil {
+		run = *sum
+	}
+	m.Requests += run.requests
+	m.Bytes += run.bytes
+	m.Errors.add(run.errors)
+	m.Duration = max(m.Duration, time.Duration(run.duration*float64(time.Second)))
+	if run.duration > 0 {
+		m.RPS += float64(run.requests) / run.duration
 	}
 	return nil
 }
@@ -187,6 +217,8 @@ func parseSummary(s string) (summary, error) {
 			sum.errors.Status = n
 		case "parse":
 			sum.errors.Parse = n
+		case "tls":
+			sum.errors.TLS = n
 		}
 	}
 	return sum, nil

@@ -2,9 +2,12 @@ package load
 
 import (
 	"bytes"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 )
 
 func resultWith(values []int64, errs Errors, d time.Duration) *Result {
@@ -81,5 +84,103 @@ func TestLogWithoutSummary(t *testing.T) {
 		if _, err := ReadLogs(strings.NewReader(bad)); err == nil {
 			t.Errorf("ReadLogs(%q) = nil error; want one", bad)
 		}
+	}
+}
+
+// A run of a little over two seconds has three intervals, which add up
+// to the run; its log holds one line per interval, which HdrHistogram's
+// own reader (hdrhistogram-go's) reads back.
+func TestIntervalsAndTheirLog(t *testing.T) {
+	srv, count := countingServer(t, func(n int64, w http.ResponseWriter, r *http.Request) {
+		if n%10 == 0 {
+			w.WriteHeader(http.StatusNotFound)
+		}
+	})
+	res, err := Run(Config{Target: target(t, srv.URL+"/"), Connections: 2, Rate: 400, Duration: 2200 * time.Millisecond, Loops: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Intervals) != 3 {
+		t.Fatalf("%d intervals; want 3 for a 2.2 s run", len(res.Intervals))
+	}
+	var sum Interval
+	for i, iv := range res.Intervals {
+		if iv.Start != time.Duration(i)*time.Second || (i < 2 && iv.Length != time.Second) || iv.Length <= 0 {
+			t.Errorf("interval %d: start %v, length %v; want %ds, 1s", i, iv.Start, iv.Length, i)
+		}
+		h, err := hdrhistogram.Decode(iv.Histogram)
+		if err != nil || h.TotalCount() != iv.Requests || PercentilesOf(h) != iv.Latency {
+			t.Errorf("interval %d: histogram %v (%v), %d requests, %+v; want one value per request", i, h, err, iv.Requests, iv.Latency)
+		}
+		sum.Requests += iv.Requests
+		sum.Bytes += iv.Bytes
+		sum.Errors.add(iv.Errors)
+	}
+	if sum.Requests != res.Requests || sum.Bytes != res.Bytes || sum.Errors != res.Errors || res.Errors.Status == 0 || count.Load() != res.Requests {
+		t.Errorf("intervals add up to %d requests, %d bytes, errors %+v; the run has %d, %d, %+v (server %d)",
+			sum.Requests, sum.Bytes, sum.Errors, res.Requests, res.Bytes, res.Errors, count.Load())
+	}
+
+	var log bytes.Buffer
+	if err := WriteLog(&log, res); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"#[Histogram log format version 1.3]\n", "#[StartTime: ", "#[BaseTime: ", "\n" + logLegend + "\n0.000,1.000,", "\n1.000,1.000,", "\n2.000,0."} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
+		}
+	}
+	rd := hdrhistogram.NewHistogramLogReader(bytes.NewReader(log.Bytes()))
+	var n, total int64
+	for {
+		h, err := rd.NextIntervalHistogram()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h == nil {
+			break
+		}
+		if want := res.Start.UnixMilli() + n*1000; h.StartTimeMs() < want-1 || h.StartTimeMs() > want+1 {
+			t.Errorf("interval %d starts at %d ms; want %d", n, h.StartTimeMs(), want)
+		}
+		n++
+		total += h.TotalCount()
+	}
+	if n != 3 || total != res.Requests {
+		t.Errorf("hdrhistogram-go read %d intervals, %d values; want 3, %d", n, total, res.Requests)
+	}
+	m, err := ReadLogs(bytes.NewReader(log.Bytes()))
+	if err != nil || m.Runs != 1 || m.Intervals != 3 || m.Requests != res.Requests || m.Errors != res.Errors {
+		t.Errorf("ReadLogs = %+v, %v; want 1 run of 3 intervals, %d requests, errors %+v", m, err, res.Requests, res.Errors)
+	}
+}
+
+// A log that hdrhistogram-go's writer made merges too: its values are the
+// requests.
+func TestReadLogOfHdrHistogramWriter(t *testing.T) {
+	var log bytes.Buffer
+	lw := hdrhistogram.NewHistogramLogWriter(&log)
+	if err := lw.OutputLogFormatVersion(); err != nil {
+		t.Fatal(err)
+	}
+	_ = lw.OutputStartTime(1_700_000_000_000)
+	_ = lw.OutputLegend()
+	for i := range 3 {
+		h := newHistogram()
+		for v := int64(1); v <= 100; v++ {
+			_ = h.RecordValue(v * int64(i+1))
+		}
+		h.SetStartTimeMs(int64(i) * 1000)
+		h.SetEndTimeMs(int64(i+1) * 1000)
+		if err := lw.OutputIntervalHistogram(h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := ReadLogs(&log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Runs != 1 || m.Intervals != 3 || m.Requests != 300 || m.Latency.Max() != 300 {
+		t.Errorf("runs %d, intervals %d, requests %d, max %d; want 1, 3, 300, 300", m.Runs, m.Intervals, m.Requests, m.Latency.Max())
 	}
 }

@@ -507,7 +507,7 @@ func TestConfigErrors(t *testing.T) {
 			t.Errorf("Start(%+v) = %v; want ErrConfig", c, err)
 		}
 	}
-	for _, u := range []string{"https://example.com/", "ftp://x/", "http:///x", "http://h:99999/", "http://u:p@h/"} {
+	for _, u := range []string{"https://h:0/", "ftp://x/", "http:///x", "http://h:99999/", "http://u:p@h/"} {
 		if _, err := ParseURL(u); err == nil {
 			t.Errorf("ParseURL(%q) = nil error; want one", u)
 		}
@@ -536,5 +536,68 @@ func TestHeadersAreSent(t *testing.T) {
 	}
 	if s, _ := got.Load().(string); s != "yes|example.test|/p?q=1" {
 		t.Errorf("server saw %q; want yes|example.test|/p?q=1", s)
+	}
+}
+
+// The ramp's schedule: a connection's due times follow the linear rate,
+// so over the ramp the run sends the rate's integral, (start+end)/2 · T,
+// and after it the end rate.
+func TestRampSchedule(t *testing.T) {
+	cfg, err := Config{Target: Target{Host: "127.0.0.1", Port: 80}, Connections: 4, Rate: 100, RateEnd: 1000, Ramp: 10 * time.Second, Duration: 20 * time.Second}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &worker{cfg: &cfg, interval: int64(4 * time.Second / 100), rampEnd: int64(10 * time.Second), endInterval: int64(4 * time.Second / 1000)}
+	var during, after int
+	for due := int64(0); due < int64(20*time.Second); due += w.gap(due) {
+		if due < int64(10*time.Second) {
+			during++
+		} else {
+			after++
+		}
+	}
+	// One connection of four: a quarter of (100+1000)/2·10 = 5500, and
+	// a quarter of 1000·10.
+	if during < 1370 || during > 1380 || after < 2495 || after > 2505 {
+		t.Errorf("one connection sends %d requests during the ramp and %d after; want about 1375 and 2500", during, after)
+	}
+	if w.gap(int64(5*time.Second)) != int64(4*time.Second/550) {
+		t.Errorf("gap half way = %v; want %v", time.Duration(w.gap(int64(5*time.Second))), 4*time.Second/550)
+	}
+	for _, c := range []Config{
+		{Target: cfg.Target, Connections: 1, Duration: time.Second, RateEnd: 5, Ramp: time.Second},
+		{Target: cfg.Target, Connections: 1, Duration: time.Second, Rate: 5, Ramp: time.Second},
+		{Target: cfg.Target, Connections: 1, Duration: time.Second, Rate: 5, RateEnd: 6, Ramp: -time.Second},
+	} {
+		if _, err := Start(c); !errors.Is(err, ErrConfig) {
+			t.Errorf("Start(rate %v→%v over %v) = %v; want ErrConfig", c.Rate, c.RateEnd, c.Ramp, err)
+		}
+	}
+}
+
+// Along a ramp the correction holds: a 1 s stall of the server puts about
+// 1 s into p99 (every request due during the stall waits for it), and the
+// intervals show when it happened.
+func TestRampCorrectsCoordinatedOmission(t *testing.T) {
+	srv, _ := countingServer(t, func(n int64, w http.ResponseWriter, _ *http.Request) {
+		if n == 30 {
+			time.Sleep(time.Second)
+		}
+	})
+	res, err := Run(Config{Target: target(t, srv.URL+"/"), Connections: 1, Rate: 100, RateEnd: 300, Ramp: 2 * time.Second, Duration: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSums(t, res)
+	p := PercentilesOf(res.Latency)
+	if p.P99 < 800_000 || p.Max < 950_000 {
+		t.Errorf("percentiles %+v µs; want p99 and max near the 1 s stall", p)
+	}
+	var worst int64
+	for _, iv := range res.Intervals {
+		worst = max(worst, iv.Latency.Max)
+	}
+	if worst != p.Max || (res.Intervals[0].Latency.Max < 100_000 && res.Intervals[1].Latency.Max < 100_000) {
+		t.Errorf("interval maxima do not show the stall: %+v", res.Intervals)
 	}
 }

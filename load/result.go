@@ -38,11 +38,18 @@ type Errors struct {
 	// Parse: a response broke HTTP/1.1 (a *parser.ProtocolError), or came
 	// without a request.
 	Parse int64 `json:"parse"`
+	// TLS: an https connection's handshake failed or took longer than
+	// the timeout.
+	TLS int64 `json:"tls"`
 }
+
+// IntervalLength is the length of a run's intervals (Result.Intervals),
+// and of the intervals of its histogram log.
+const IntervalLength = time.Second
 
 // Total is the sum of every kind.
 func (e Errors) Total() int64 {
-	return e.Connect + e.Read + e.Write + e.Timeout + e.Status + e.Parse
+	return e.Connect + e.Read + e.Write + e.Timeout + e.Status + e.Parse + e.TLS
 }
 
 // add adds o's counts to e.
@@ -53,6 +60,18 @@ func (e *Errors) add(o Errors) {
 	e.Timeout += o.Timeout
 	e.Status += o.Status
 	e.Parse += o.Parse
+	e.TLS += o.TLS
+}
+
+// sub subtracts o's counts from e.
+func (e *Errors) sub(o Errors) {
+	e.Connect -= o.Connect
+	e.Read -= o.Read
+	e.Write -= o.Write
+	e.Timeout -= o.Timeout
+	e.Status -= o.Status
+	e.Parse -= o.Parse
+	e.TLS -= o.TLS
 }
 
 // Result is what a run measured.
@@ -84,6 +103,53 @@ type Result struct {
 	Latency *hdrhistogram.Histogram
 	// Start is the wall-clock time the run started.
 	Start time.Time
+	// Handshakes describes the TLS handshakes of an https run, which are
+	// not part of Latency.
+	Handshakes Handshakes
+	// Intervals cut the run into IntervalLength slices, from its start:
+	// what each second saw. The last one may be shorter.
+	Intervals []Interval
+}
+
+// Interval is what one interval of a run saw: the responses that ended
+// in it and their latencies, the bytes read, handshakes made and errors.
+type Interval struct {
+	// Start is when it began, from the start of the run; Length is how
+	// long it lasted (IntervalLength, but for the last one).
+	Start, Length time.Duration
+	Requests      int64
+	Bytes         int64
+	Handshakes    int64
+	Errors        Errors
+	// Latency and Mean summarise the interval's latencies, in
+	// microseconds.
+	Latency Percentiles
+	Mean    float64
+	// Histogram holds them all: HdrHistogram's V2 compressed encoding in
+	// base64, as a histogram log line carries it (hdrhistogram.Decode
+	// reads it).
+	Histogram []byte
+}
+
+// RPS returns the interval's responses per second.
+func (iv *Interval) RPS() float64 {
+	if iv.Length <= 0 {
+		return 0
+	}
+	return float64(iv.Requests) / iv.Length.Seconds()
+}
+
+// Handshakes counts the TLS handshakes of a run and how long they took:
+// from the TCP connection's establishment to the end of the handshake.
+type Handshakes struct {
+	// Count counts the handshakes that succeeded.
+	Count int64
+	// Resumed counts those that resumed an earlier session (an
+	// abbreviated handshake, RFC 5077 session tickets), which a
+	// connection that reconnects does.
+	Resumed int64
+	// Latency holds one value per handshake, in microseconds.
+	Latency *hdrhistogram.Histogram
 }
 
 // RPS returns responses per second.

@@ -3,18 +3,25 @@ package load
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/h1dev/h1/conn"
+	"github.com/h1dev/h1/tlsx"
 	"golang.org/x/sys/unix"
 )
 
 // ErrNoConnection is what Start wraps when the first connection to the
 // target fails: the host does not resolve, or nothing accepts on the port.
 var ErrNoConnection = errors.New("h1: cannot connect to the load target")
+
+// ErrTLS is what Start wraps, beside the *tlsx.Error, when the first TLS
+// handshake with an https target fails: its certificate is refused, or it
+// does not speak TLS 1.2.
+var ErrTLS = errors.New("h1: tls handshake failed")
 
 const (
 	// retryDelay is how long a connection waits after a failed connect
@@ -73,21 +80,27 @@ func Start(cfg Config) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	req, err := cfg.Target.encode()
-	if err != nil {
-		return nil, err
+	reqs := make([][]byte, len(cfg.Targets))
+	methods := make([]string, len(cfg.Targets))
+	for i := range cfg.Targets {
+		if reqs[i], err = cfg.Targets[i].encode(); err != nil {
+			return nil, err
+		}
+		methods[i] = cfg.Targets[i].Method
+		if methods[i] == "" {
+			methods[i] = "GET"
+		}
 	}
-	host, err := probe(cfg.Target.Host, cfg.Target.Port, cfg.Timeout)
+	if cfg.Target.TLS && cfg.TLS == nil {
+		cfg.TLS = tlsx.Client(nil, "")
+	}
+	host, err := probe(&cfg)
 	if err != nil {
 		return nil, err
 	}
 	r := &Runner{cfg: cfg, base: time.Now()}
-	reqs := make([]byte, 0, len(req)*cfg.Pipeline)
-	for range cfg.Pipeline {
-		reqs = append(reqs, req...)
-	}
 	for i := range cfg.Loops {
-		w, err := newWorker(r, i, host, req, reqs)
+		w, err := newWorker(r, i, host, reqs, methods)
 		if err != nil {
 			r.abort()
 			return nil, err
@@ -108,8 +121,12 @@ func Start(cfg Config) (*Runner, error) {
 	return r, nil
 }
 
-// probe connects once to host:port and returns the address it reached.
-func probe(host string, port int, timeout time.Duration) (string, error) {
+// probe connects once to the target and returns the address it reached.
+// For https it also makes a TLS handshake, with the run's trust settings
+// but apart from its session cache, so that the run's first connections
+// make full handshakes as a new client would.
+func probe(cfg *Config) (string, error) {
+	host, port, timeout := cfg.Target.Host, cfg.Target.Port, cfg.Timeout
 	p := new(conn.TCP)
 	defer p.Close()
 	_ = p.SetConnectTimeout(timeout)
@@ -120,7 +137,21 @@ func probe(host string, port int, timeout time.Duration) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w %s port %d: %w", ErrNoConnection, host, port, err)
 	}
-	return p.ConnectedHost(), nil
+	addr := p.ConnectedHost()
+	if cfg.Target.TLS {
+		opts := *cfg.TLS
+		opts.Sessions = nil
+		var t tlsx.Peer
+		defer t.Close()
+		err := t.Connect(p, host, &opts)
+		if err == nil {
+			err = t.Handshake(timeout)
+		}
+		if err != nil {
+			return "", fmt.Errorf("%w with %s port %d: %w", ErrTLS, host, port, err)
+		}
+	}
+	return addr, nil
 }
 
 // abort releases what a failed Start set up.
@@ -141,6 +172,9 @@ func (r *Runner) Stop() {
 		}
 	})
 }
+
+// Config returns the run's configuration, with the defaults filled in.
+func (r *Runner) Config() Config { return r.cfg }
 
 // Progress returns the counts so far, as of the loops' last ticks.
 func (r *Runner) Progress() Progress {
@@ -163,7 +197,7 @@ func (r *Runner) Wait() *Result {
 		if r.timer != nil {
 			r.timer.Stop()
 		}
-		res := &Result{Latency: newHistogram(), Start: r.base}
+		res := &Result{Latency: newHistogram(), Start: r.base, Handshakes: Handshakes{Latency: newHistogram()}}
 		var end int64
 		for _, w := range r.workers {
 			w.release() // joins the loop: its fields are ours from here
@@ -174,12 +208,54 @@ func (r *Runner) Wait() *Result {
 			res.Connects += w.connects
 			res.Errors.add(w.errors)
 			res.Latency.Merge(w.hist)
+			res.Handshakes.Latency.Merge(w.hsHist)
+			res.Handshakes.Resumed += w.resumed
 			end = max(end, w.stopAt, w.lastResponse)
 		}
 		res.Duration = time.Duration(end)
+		res.Intervals = mergeIntervals(r.workers)
+		res.Handshakes.Count = res.Handshakes.Latency.TotalCount()
 		r.result = res
 	})
 	return r.result
+}
+
+// mergeIntervals adds up the loops' intervals, which share their bounds
+// (every IntervalLength from the start of the run); the last one ends
+// with the last loop.
+func mergeIntervals(workers []*worker) []Interval {
+	var out []Interval
+	h := newHistogram()
+	for k := 0; ; k++ {
+		var iv Interval
+		found := false
+		h.Reset()
+		for _, w := range workers {
+			if k >= len(w.intervals) {
+				continue
+			}
+			wi := &w.intervals[k]
+			if !found {
+				iv.Start = time.Duration(wi.start)
+				found = true
+			}
+			iv.Length = max(iv.Length, time.Duration(wi.end-wi.start))
+			iv.Requests += wi.counts.requests
+			iv.Bytes += wi.counts.bytes
+			iv.Handshakes += wi.counts.handshakes
+			iv.Errors.add(wi.counts.errors)
+			if d, err := hdrhistogram.Decode(wi.hist); err == nil {
+				h.Merge(d)
+			}
+		}
+		if !found {
+			return out
+		}
+		iv.Latency = PercentilesOf(h)
+		iv.Mean = h.Mean()
+		iv.Histogram, _ = h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+		out = append(out, iv)
+	}
 }
 
 // worker is one loop and the connections it drives. Its fields belong to
@@ -189,16 +265,28 @@ type worker struct {
 	cfg      *Config
 	host     string
 	port     int
-	method   string
-	req      []byte // the request, encoded once
-	reqs     []byte // Pipeline copies of req, written from directly
-	interval int64  // constant-rate mode: ns between a connection's requests
-	timeout  int64
-	budget   int64 // requests left to send; negative: no limit
-	base     time.Time
-	loop     *conn.Loop
-	clients  []*client
-	hist     *hdrhistogram.Histogram
+	reqs     [][]byte // the targets' requests, each encoded once
+	methods  []string // the targets' methods, for the parser
+	next     int      // OrderSequential: the next target
+	rng      *rand.Rand
+	interval int64 // constant-rate mode: ns between a connection's requests
+	// A ramp: the rate goes from cfg.Rate to cfg.RateEnd over rampEnd ns,
+	// and the interval with it; endInterval is the interval after it.
+	rampEnd     int64
+	endInterval int64
+	timeout     int64
+	budget      int64 // requests left to send; negative: no limit
+	base        time.Time
+	loop        *conn.Loop
+	clients     []*client
+	hist        *hdrhistogram.Histogram // the run's latencies but the current interval's
+	ihist       *hdrhistogram.Histogram // the current interval's latencies
+	nextRotate  int64                   // the end of the current interval
+	intervals   []workerInterval
+	mark        counts                  // the counts at the start of the current interval
+	hsHist      *hdrhistogram.Histogram // TLS handshake times, µs
+	resumed     int64                   // TLS handshakes that resumed a session
+	tlsOpts     *tlsx.Options           // https: the trust settings; nil for http
 
 	requests, sent, lost, bytes, connects int64
 	errors                                Errors
@@ -226,15 +314,17 @@ type worker struct {
 	released   bool
 }
 
-func newWorker(r *Runner, index int, host string, req, reqs []byte) (*worker, error) {
+func newWorker(r *Runner, index int, host string, reqs [][]byte, methods []string) (*worker, error) {
 	cfg := &r.cfg
 	w := &worker{
 		cfg:        cfg,
 		host:       host,
 		port:       cfg.Target.Port,
-		method:     cfg.Target.Method,
-		req:        req,
 		reqs:       reqs,
+		methods:    methods,
+		hsHist:     newHistogram(),
+		ihist:      newHistogram(),
+		nextRotate: int64(IntervalLength),
 		timeout:    int64(cfg.Timeout),
 		budget:     -1,
 		base:       r.base,
@@ -245,8 +335,11 @@ func newWorker(r *Runner, index int, host string, req, reqs []byte) (*worker, er
 		wakeFD:     -1,
 		tick:       closedLoopTick,
 	}
-	if w.method == "" {
-		w.method = "GET"
+	if cfg.Target.TLS {
+		w.tlsOpts = cfg.TLS
+	}
+	if cfg.Order == OrderRandom {
+		w.rng = rand.New(rand.NewPCG(cfg.Seed, uint64(index)))
 	}
 	if cfg.Requests > 0 {
 		w.budget = cfg.Requests / int64(cfg.Loops)
@@ -257,6 +350,10 @@ func newWorker(r *Runner, index int, host string, req, reqs []byte) (*worker, er
 	if cfg.Rate > 0 {
 		w.interval = max(int64(float64(cfg.Connections)*1e9/cfg.Rate), 1)
 		w.tick = rateTick
+		if cfg.Ramp > 0 {
+			w.rampEnd = int64(cfg.Ramp)
+			w.endInterval = max(int64(float64(cfg.Connections)*1e9/cfg.RateEnd), 1)
+		}
 	}
 	// Connection g of the run goes to loop g % Loops; in constant-rate
 	// mode the first requests of the connections are spread evenly over
@@ -293,14 +390,88 @@ func newWorker(r *Runner, index int, host string, req, reqs []byte) (*worker, er
 	return w, nil
 }
 
+// gap returns the time from a connection's request due at t to its next
+// one: Connections over the rate at t.
+func (w *worker) gap(t int64) int64 {
+	switch {
+	case w.rampEnd == 0:
+		return w.interval
+	case t >= w.rampEnd:
+		return w.endInterval
+	}
+	cfg := w.cfg
+	rate := cfg.Rate + (cfg.RateEnd-cfg.Rate)*float64(t)/float64(w.rampEnd)
+	return max(int64(float64(cfg.Connections)*1e9/rate), 1)
+}
+
+// pick returns the index of the next request's target.
+func (w *worker) pick() int {
+	if len(w.reqs) == 1 {
+		return 0
+	}
+	if w.rng != nil {
+		return w.rng.IntN(len(w.reqs))
+	}
+	i := w.next
+	if w.next++; w.next == len(w.reqs) {
+		w.next = 0
+	}
+	return i
+}
+
 // now is the time since the start of the run, from the monotonic clock.
 func (w *worker) now() int64 { return int64(time.Since(w.base)) }
 
-// record adds one latency, in nanoseconds, to the histogram in
-// microseconds.
-func (w *worker) record(ns int64) {
+// record adds one latency, in nanoseconds, to the interval's histogram in
+// microseconds; now is the time of the response.
+func (w *worker) record(now, ns int64) {
+	if now >= w.nextRotate {
+		w.rotate(now)
+	}
 	us := min(max(ns/1000, 0), histMax)
-	_ = w.hist.RecordValue(us)
+	_ = w.ihist.RecordValue(us)
+}
+
+// counts are the counters an interval reports the growth of.
+type counts struct {
+	requests, bytes, handshakes int64
+	errors                      Errors
+}
+
+// workerInterval is one loop's share of an interval of the run.
+type workerInterval struct {
+	start, end int64  // ns since the start of the run
+	hist       []byte // the latencies: V2 compressed, base64
+	counts     counts // what happened in it
+}
+
+// rotate closes every interval that ended by now.
+func (w *worker) rotate(now int64) {
+	for now >= w.nextRotate {
+		w.closeInterval(w.nextRotate)
+		w.nextRotate += int64(IntervalLength)
+	}
+}
+
+// closeInterval records the interval that ends at end and starts the
+// next.
+func (w *worker) closeInterval(end int64) {
+	enc, _ := w.ihist.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	w.hist.Merge(w.ihist)
+	w.ihist.Reset()
+	cur := counts{requests: w.requests, bytes: w.bytes, handshakes: w.hsHist.TotalCount(), errors: w.errors}
+	d := counts{requests: cur.requests - w.mark.requests, bytes: cur.bytes - w.mark.bytes, handshakes: cur.handshakes - w.mark.handshakes, errors: cur.errors}
+	d.errors.sub(w.mark.errors)
+	w.mark = cur
+	w.intervals = append(w.intervals, workerInterval{start: w.nextRotate - int64(IntervalLength), end: end, hist: enc, counts: d})
+}
+
+// handshake records a TLS handshake that took ns.
+func (w *worker) handshake(ns int64, resumed bool) {
+	_ = w.hsHist.RecordValue(min(max(ns/1000, 0), histMax))
+	if resumed {
+		w.resumed++
+	}
 }
 
 // sending reports whether requests may still be sent.
@@ -324,6 +495,10 @@ func (w *worker) finish(now int64) {
 	}
 	if w.stopAt == 0 {
 		w.stopAt = now
+	}
+	w.rotate(now)
+	if now > w.nextRotate-int64(IntervalLength) {
+		w.closeInterval(now)
 	}
 	w.finished = true
 	for _, c := range w.clients {
@@ -352,6 +527,9 @@ func (w *worker) woken(p *conn.TCP, _ conn.Events) {
 		return
 	}
 	now := w.now()
+	if now >= w.nextRotate {
+		w.rotate(now)
+	}
 	if w.stop.Load() {
 		w.drain(now)
 	}
@@ -408,6 +586,9 @@ func (w *worker) release() {
 		_ = w.loop.Close()
 	}
 	for _, c := range w.clients {
+		if c.tls != nil {
+			_ = c.tls.Close() // joins a parked handshake
+		}
 		c.peer.DisconnectFromHost()
 	}
 	if w.wake != nil {

@@ -117,7 +117,7 @@ while [ $r -le "$ROUNDS" ]; do
 	echo "round $r: wrk     $rps req/s"
 	wrk_rps="$wrk_rps $rps"
 
-	out=$("$dir/h1" load -c "$CONNS" -d "${DURATION}s" --loops "$H1_LOOPS" --json "$url")
+	out=$("$dir/h1" load -c "$CONNS" --duration "${DURATION}s" --loops "$H1_LOOPS" --json "$url")
 	rps=$(echo "$out" | sed -n 's/.*"rps":\([0-9.e+]*\).*/\1/p' | awk '{printf "%.2f", $1}')
 	errs=$(echo "$out" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
 	[ "$errs" != "0" ] && notes="$notes  h1 round $r: $errs errors: $out\n"

@@ -5,7 +5,7 @@
 //	h1 parse [--method M]            parse one raw response from stdin, print a JSON verdict
 //	h1 encode                        encode one request from JSON on stdin, print the wire bytes
 //	h1 bench [--json]                benchmark the engine beside net/http and fasthttp
-//	h1 load -c N -d D [-p P] [-R R]  generate load on kept-alive connections
+//	h1 load -c N -D D [-p P] [-R R]  generate load on kept-alive connections (-d is the body)
 //
 // parse and encode speak the JSON contracts that fuzzing and conformance
 // harnesses rely on: strings carry bytes one-for-one as code points

@@ -13,7 +13,7 @@ commands:
   demo      start loopback servers and walk through what the engine does
   parse     read one raw HTTP/1.1 response on stdin, print a JSON verdict
   encode    read a JSON request on stdin, print the exact wire bytes as JSON
-  load      wrk-like load generator for an http:// URL (h1 load -h for flags)
+  load      wrk-like load generator for http:// and https:// (h1 load -h for flags)
   bench     run the benchmark suite beside net/http and fasthttp, print ratios
 `
 
