@@ -7,14 +7,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/h1dev/h1/internal/testpeer"
 )
 
 // TestPollWaits: without blocking mode Poll returns at once; in blocking
 // mode one Poll waits once, no longer than the step's limit.
 func TestPollWaits(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	release := make(chan struct{})
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		<-release
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 		return true
@@ -58,8 +60,8 @@ func TestPollWaits(t *testing.T) {
 // TestUnsolicitedBytes: bytes after a response, before the next request,
 // make the connection unfit for reuse.
 func TestUnsolicitedBytes(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil")
 		return true
 	})
@@ -79,8 +81,8 @@ func TestUnsolicitedBytes(t *testing.T) {
 // TestIdleCloseNoticed: Poll on an idle connection notices that the
 // server closed it, and the next Request opens another without an error.
 func TestIdleCloseNoticed(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 		return false
 	})
@@ -135,9 +137,9 @@ func TestConnectRequest(t *testing.T) {
 // TestInterruptCutsWait: Interrupt on the client's TCP peer, from another
 // goroutine, ends a blocking Poll's wait at once.
 func TestInterruptCutsWait(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	release := make(chan struct{})
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		<-release
 		return false
 	})

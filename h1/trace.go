@@ -52,34 +52,6 @@ type Trace struct {
 	TLS *tlsx.State
 }
 
-// begin clears what an earlier fetch left, keeping the callbacks.
-func (t *Trace) begin() {
-	*t = Trace{OnRequestHead: t.OnRequestHead, OnResponseHead: t.OnResponseHead, Start: time.Now()}
-}
-
-// traceUse moves the request's trace from the client it leaves (old) to
-// the one it takes (c), and starts a new exchange on the trace.
-func traceUse(old, c *Client, t *Trace) {
-	if old != nil {
-		old.trace = nil
-	}
-	if c == nil || t == nil {
-		return
-	}
-	c.trace = t
-	t.Exchange = time.Now()
-	t.Reused = c.Status() == StatusConnected
-	t.DNSDone, t.Connected, t.TLSDone = time.Time{}, time.Time{}, time.Time{}
-	t.WroteRequest, t.FirstByte, t.HeadDone = time.Time{}, time.Time{}, time.Time{}
-	t.Addr, t.TLS = "", nil
-	if t.Reused {
-		t.Addr = c.remoteAddr()
-		if c.tlsActive {
-			t.tlsState(c)
-		}
-	}
-}
-
 // step notes the client's step from its phase to the next one, to.
 func (t *Trace) step(c *Client, to phase) {
 	from := c.phase

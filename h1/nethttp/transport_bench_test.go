@@ -12,7 +12,7 @@ import (
 // on a kept-alive loopback connection, against the same fixed-response
 // server, the body read to its end into a reused buffer.
 func BenchmarkTransport(b *testing.B) {
-	srv := fixedServer(b)
+	srv := testpeer.FixedServer(b)
 	url := "http://127.0.0.1:" + strconv.Itoa(srv.Port()) + "/"
 	for _, bc := range []struct {
 		name string
