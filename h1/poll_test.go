@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -130,6 +131,28 @@ func TestConnectRequest(t *testing.T) {
 		p, err := parseProxy(tc.in, 3128)
 		if err != nil || p.host != tc.host || string(p.auth) != tc.auth || p.port != 3128 {
 			t.Errorf("parseProxy(%q) = %+v, %v; want host %q auth %q", tc.in, p, err, tc.host, tc.auth)
+		}
+	}
+}
+
+// TestProxyCredentialEscapes: the credentials of a proxy URL decode as
+// url.PathUnescape decodes them, and a malformed escape is
+// ErrInvalidParameter.
+func TestProxyCredentialEscapes(t *testing.T) {
+	for _, in := range []string{"", "plain", "a%20b", "%41%42", "+%2B+", "%e2%82%ac", "%", "%4", "%zz", "a%2", "%%41", "%G0"} {
+		got, ok := unescape(in)
+		want, err := url.PathUnescape(in)
+		if ok != (err == nil) || ok && got != want {
+			t.Errorf("unescape(%q) = %q, %v; url.PathUnescape = %q, %v", in, got, ok, want, err)
+		}
+	}
+	for _, in := range []string{"http://%zz:b@proxy.local", "http://a:%4@proxy.local", "u%:p@proxy.local"} {
+		var c Client
+		if err := c.SetHTTPProxy(in, 3128); !errors.Is(err, ErrInvalidParameter) {
+			t.Errorf("SetHTTPProxy(%q) = %v; want ErrInvalidParameter", in, err)
+		}
+		if err := c.SetHTTPSProxy(in, 3128); !errors.Is(err, ErrInvalidParameter) {
+			t.Errorf("SetHTTPSProxy(%q) = %v; want ErrInvalidParameter", in, err)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package h1
+package nethttp
 
 import (
 	"crypto/tls"
@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/h1dev/h1/h1/fetch"
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/tlsx"
 )
 
@@ -77,8 +79,8 @@ func TestTransportReuseLikeNetHTTP(t *testing.T) {
 			if hs > 16 {
 				t.Errorf("%s: h1 opened %d connections for 8 goroutines", tc.name, hs)
 			}
-			if idle > DefaultMaxIdlePerHost {
-				t.Errorf("%s: %d idle connections kept; want at most %d", tc.name, idle, DefaultMaxIdlePerHost)
+			if idle > fetch.DefaultMaxIdlePerHost {
+				t.Errorf("%s: %d idle connections kept; want at most %d", tc.name, idle, fetch.DefaultMaxIdlePerHost)
 			}
 		}
 	}
@@ -134,7 +136,7 @@ func TestTransportHandsFreedConnection(t *testing.T) {
 		}
 	})
 	waiting := make(chan struct{}, 4)
-	pool := &Pool{awaited: func() { waiting <- struct{}{} }}
+	pool := &fetch.Pool{OnWait: func() { waiting <- struct{}{} }}
 	tr := &Transport{Pool: pool, TLS: tlsx.Client(pki.Roots, "")}
 	t.Cleanup(tr.CloseIdleConnections)
 	cl := &http.Client{Transport: tr}
@@ -187,7 +189,7 @@ func TestTransportHandsFreedConnection(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := pool.Idle(); n > DefaultMaxIdlePerHost {
-		t.Errorf("idle = %d; want at most %d", n, DefaultMaxIdlePerHost)
+	if n := pool.Idle(); n > fetch.DefaultMaxIdlePerHost {
+		t.Errorf("idle = %d; want at most %d", n, fetch.DefaultMaxIdlePerHost)
 	}
 }

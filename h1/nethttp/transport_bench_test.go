@@ -1,10 +1,12 @@
-package h1
+package nethttp
 
 import (
 	"io"
 	"net/http"
 	"strconv"
 	"testing"
+
+	"github.com/h1dev/h1/internal/testpeer"
 )
 
 // BenchmarkTransport compares http.Client over this package's Transport

@@ -1,4 +1,4 @@
-package h1
+package nethttp
 
 import (
 	"bytes"
@@ -21,6 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/h1dev/h1/h1"
+	"github.com/h1dev/h1/h1/fetch"
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/tlsx"
 )
 
@@ -45,7 +48,7 @@ func echo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sum := sha256.Sum256(b)
-	w.Header().Set("X-Method", r.Method)
+	w.Header().Set("X-h1.Method", r.Method)
 	w.Header().Set("X-Length", strconv.FormatInt(r.ContentLength, 10))
 	w.Header().Set("X-TE", strings.Join(r.TransferEncoding, ","))
 	w.Header().Set("X-Host", r.Host)
@@ -105,7 +108,7 @@ func TestTransportMethodsAndBodies(t *testing.T) {
 			if resp.StatusCode != 200 || resp.Status != "200 OK" {
 				t.Errorf("status = %d %q; want 200 \"200 OK\"", resp.StatusCode, resp.Status)
 			}
-			if m := resp.Header.Get("X-Method"); m != tc.method {
+			if m := resp.Header.Get("X-h1.Method"); m != tc.method {
 				t.Errorf("server saw method %q; want %q", m, tc.method)
 			}
 			want := tc.method + " /p?q=1"
@@ -336,7 +339,7 @@ func TestTransportGzip(t *testing.T) {
 	}
 	_, err = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !errors.Is(err, ErrDecompress) {
+	if !errors.Is(err, fetch.ErrDecompress) {
 		t.Errorf("ReadAll = %v; want ErrDecompress", err)
 	}
 }
@@ -383,10 +386,10 @@ func TestTransportRedirects(t *testing.T) {
 func TestTransportTLS(t *testing.T) {
 	testpeer.CheckLeaks(t)
 	pki := testpeer.NewPKI(t)
-	cc := &connCounter{}
+	cc := &testpeer.ConnCounter{}
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(echo))
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.Cert}, MaxVersion: tls.VersionTLS12}
-	srv.Config.ConnState = cc.hook
+	srv.Config.ConnState = cc.Hook
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	cl := transportClient(t, &Transport{TLS: tlsx.Client(pki.Roots, "")})
@@ -416,8 +419,8 @@ func TestTransportTLS(t *testing.T) {
 	}
 	// A server the roots do not vouch for.
 	bad := transportClient(t, &Transport{TLS: tlsx.Client(testpeer.NewPKI(t).Roots, "")})
-	if _, err := bad.Get(srv.URL); !errors.Is(err, ErrTLSHandshake) || !errors.Is(err, tlsx.ErrUnknownAuthority) {
-		t.Errorf("untrusted server: %v; want ErrTLSHandshake, ErrUnknownAuthority", err)
+	if _, err := bad.Get(srv.URL); !errors.Is(err, h1.ErrTLSHandshake) || !errors.Is(err, tlsx.ErrUnknownAuthority) {
+		t.Errorf("untrusted server: %v; want h1.ErrTLSHandshake, ErrUnknownAuthority", err)
 	}
 }
 
@@ -488,7 +491,7 @@ func TestTransportExpectContinue(t *testing.T) {
 		if resp.StatusCode != 200 || resp.Header.Get("X-Got") != "7" {
 			t.Errorf("status %d, server got %s bytes; want 200, 7", resp.StatusCode, resp.Header.Get("X-Got"))
 		}
-		if d := time.Since(start); d > ContinueTimeout*8/10 {
+		if d := time.Since(start); d > h1.ContinueTimeout*8/10 {
 			t.Errorf("took %v: the body waited for the timeout, not the 100", d)
 		}
 	})
@@ -540,8 +543,8 @@ func TestTransportExpectContinue(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if d := time.Since(start); string(b) != "late" || d < ContinueTimeout*9/10 || d > 3*ContinueTimeout {
-			t.Errorf("got %q after %v; want \"late\" after about %v", b, d, ContinueTimeout)
+		if d := time.Since(start); string(b) != "late" || d < h1.ContinueTimeout*9/10 || d > 3*h1.ContinueTimeout {
+			t.Errorf("got %q after %v; want \"late\" after about %v", b, d, h1.ContinueTimeout)
 		}
 	})
 }
@@ -727,8 +730,8 @@ func TestTransportRefuses(t *testing.T) {
 				resp.Body.Close()
 				t.Fatalf("RoundTrip = %d; want an error", resp.StatusCode)
 			}
-			if !errors.Is(err, ErrInvalidParameter) {
-				t.Errorf("RoundTrip = %v; want ErrInvalidParameter", err)
+			if !errors.Is(err, h1.ErrInvalidParameter) {
+				t.Errorf("RoundTrip = %v; want h1.ErrInvalidParameter", err)
 			}
 			if !closed.Load() {
 				t.Error("request body not closed")

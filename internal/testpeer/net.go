@@ -54,7 +54,8 @@ type ConnCounter struct {
 	N atomic.Int32
 }
 
-func (cc *ConnCounter) hook(_ net.Conn, s http.ConnState) {
+// Hook counts a new connection; set it as an http.Server's ConnState.
+func (cc *ConnCounter) Hook(_ net.Conn, s http.ConnState) {
 	if s == http.StateNew {
 		cc.N.Add(1)
 	}
@@ -65,7 +66,7 @@ func (cc *ConnCounter) hook(_ net.Conn, s http.ConnState) {
 func CountedServer(t testing.TB, h http.Handler) (*httptest.Server, *ConnCounter) {
 	cc := &ConnCounter{}
 	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ConnState = cc.hook
+	srv.Config.ConnState = cc.Hook
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv, cc
