@@ -37,7 +37,7 @@ type Key struct {
 
 // Connect sets k's proxy on c (SetHTTPSProxy for TLS, SetHTTPProxy
 // otherwise) and starts connecting c to k's origin with ConnectToHost;
-// Poll carries the connection on. A malformed Proxy is ErrInvalidParameter.
+// Poll carries the connection on. A malformed Proxy is h1.ErrInvalidParameter.
 func (k Key) Connect(c *h1.Client) error {
 	if k.Proxy != "" {
 		host, port, err := splitProxy(k.Proxy)

@@ -108,7 +108,7 @@ type Request struct {
 	BodySizeLimit int64
 	// Timeout bounds the whole transaction (DNS, connect, TLS, redirects,
 	// body); 0 means none. IdleTimeout bounds each wait for body bytes; 0
-	// means DefaultTimeout.
+	// means h1.DefaultTimeout.
 	Timeout     time.Duration
 	IdleTimeout time.Duration
 	// DisableCompression stops sending Accept-Encoding and decoding the
@@ -141,7 +141,7 @@ type Request struct {
 	// call Cancel (to refuse a status, say).
 	OnProgress func(Progress)
 	// Trace, when set, records the fetch's heads, phase times and TLS
-	// session (see Trace).
+	// session (see h1.Trace).
 	Trace *h1.Trace
 	// UserAgent is the User-Agent of every request of the fetch whose
 	// headers carry none; empty means parser.DefaultUserAgent.
@@ -177,8 +177,8 @@ type Request struct {
 }
 
 // Start begins a fetch of rawURL and returns at once; Poll carries it on.
-// headers are "Name: value" lines. It returns ErrBusy while a fetch is
-// running and ErrInvalidParameter for a bad URL, scheme or header, before
+// headers are "Name: value" lines. It returns h1.ErrBusy while a fetch is
+// running and h1.ErrInvalidParameter for a bad URL, scheme or header, before
 // anything is sent.
 func (r *Request) Start(method h1.Method, rawURL string, headers []string, body []byte) error {
 	if r.st != fetchIdle && r.st != fetchDone {

@@ -31,7 +31,7 @@ import (
 // is read from the connection as the caller reads resp.Body, and the
 // connection goes back to the Pool when the body has been read to its end
 // (or is closed, when the caller closes the body before that). A request
-// body is streamed (RequestStream): with Content-Length when
+// body is streamed (h1.Client.RequestStream): with Content-Length when
 // req.ContentLength is known, in the chunked coding otherwise.
 //
 // The zero value is ready: its own fetch.Pool, the system roots for https, no
@@ -49,7 +49,7 @@ type Transport struct {
 	// ("host:port" or "http://user:pass@host:port"); empty means none.
 	HTTPProxy  string
 	HTTPSProxy string
-	// Limits bound each connection's steps and sizes (see Limits).
+	// Limits bound each connection's steps and sizes (see h1.Limits).
 	Limits h1.Limits
 	// DisableCompression stops asking for gzip. Otherwise a request
 	// without Accept-Encoding (or Range) gets "Accept-Encoding: gzip" and
@@ -82,7 +82,7 @@ func (t *Transport) pool() *fetch.Pool {
 func (t *Transport) CloseIdleConnections() { t.pool().CloseIdleConnections() }
 
 // Errors of requests the Transport refuses before anything is sent. They
-// come wrapped in an *Error of kind ErrInvalidParameter.
+// come wrapped in an *h1.Error of kind h1.ErrInvalidParameter.
 var (
 	errNoURL      = errors.New("h1: request has no URL")
 	errScheme     = errors.New("h1: unsupported protocol scheme")
