@@ -3,14 +3,16 @@ package h1
 import (
 	"testing"
 	"time"
+
+	"github.com/h1dev/h1/internal/testpeer"
 )
 
 // TestRoundTripAllocs: a whole request/response cycle on a kept-alive
 // loopback connection (Request, Poll until the body, the body read into
 // the caller's buffer, or handed out as views) allocates nothing once the buffers have grown.
 func TestRoundTripAllocs(t *testing.T) {
-	checkLeaks(t)
-	srv := fixedServer(t)
+	testpeer.CheckLeaks(t)
+	srv := testpeer.FixedServer(t)
 	for _, blocking := range []bool{true, false} {
 		var c Client
 		c.SetBlockingMode(blocking)

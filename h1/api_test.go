@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/parser"
 	"github.com/h1dev/h1/streampeer"
 )
@@ -171,8 +172,8 @@ func TestParameterChecks(t *testing.T) {
 }
 
 func TestRequestChecks(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
 		return true
 	})
@@ -284,8 +285,8 @@ func TestStateTable(t *testing.T) {
 // TestTenThousandRequests sends 10,000 requests on one kept-alive
 // connection.
 func TestTenThousandRequests(t *testing.T) {
-	checkLeaks(t)
-	srv := fixedServer(t)
+	testpeer.CheckLeaks(t)
+	srv := testpeer.FixedServer(t)
 	var c Client
 	defer c.Close()
 	c.SetBlockingMode(true)

@@ -13,47 +13,11 @@ import (
 	"time"
 
 	"github.com/h1dev/h1/conn"
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/valyala/fasthttp"
 )
 
-// fixedResponse is what the benchmark server answers to every request.
-const fixedResponse = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n" +
-	"Date: Mon, 01 Jan 2024 00:00:00 GMT\r\nServer: fixed\r\n\r\nHello, World!"
-
-// fixedServer answers each request head it reads (requests carry no
-// body) with fixedResponse, so that its cost is the same whatever the
-// client.
-func fixedServer(t testing.TB) *rawServer {
-	return newRawServer(t, func(c net.Conn) {
-		buf := make([]byte, 64<<10)
-		out := make([]byte, 0, 64<<10)
-		have := 0
-		for {
-			n, err := c.Read(buf[have:])
-			if err != nil {
-				return
-			}
-			have += n
-			out = out[:0]
-			start := 0
-			for {
-				i := bytes.Index(buf[start:have], []byte("\r\n\r\n"))
-				if i < 0 {
-					break
-				}
-				start += i + 4
-				out = append(out, fixedResponse...)
-			}
-			have = copy(buf, buf[start:have])
-			if len(out) > 0 {
-				if _, err := c.Write(out); err != nil {
-					return
-				}
-			}
-		}
-	})
-}
-
+// testpeer.FixedResponse is what the benchmark server answers to every request.
 // roundTrip sends one GET in blocking mode and reads its body into buf.
 func roundTrip(c *Client, buf []byte) ([]byte, error) {
 	if err := c.Request(MethodGet, "/", nil, nil); err != nil {
@@ -176,7 +140,7 @@ func openRaw(t testing.TB, port int) rtClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rawClient{c: c, buf: make([]byte, len(fixedResponse)),
+	return &rawClient{c: c, buf: make([]byte, len(testpeer.FixedResponse)),
 		req: []byte("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + strconv.Itoa(port) + "\r\nUser-Agent: h1/0.1\r\nAccept: */*\r\n\r\n")}
 }
 
@@ -200,7 +164,7 @@ type connClient struct {
 }
 
 func openConn(t testing.TB, port int) rtClient {
-	c := &connClient{buf: make([]byte, len(fixedResponse)),
+	c := &connClient{buf: make([]byte, len(testpeer.FixedResponse)),
 		req: []byte("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + strconv.Itoa(port) + "\r\nUser-Agent: h1/0.1\r\nAccept: */*\r\n\r\n")}
 	if err := c.p.ConnectToHost("127.0.0.1", port); err != nil {
 		t.Fatal(err)
@@ -245,7 +209,7 @@ var roundTrips = []struct {
 // connection: this client in blocking mode, net/http's Client, fasthttp's
 // HostClient and a raw net.TCPConn floor, all against the same server.
 func BenchmarkRoundTrip(b *testing.B) {
-	srv := fixedServer(b)
+	srv := testpeer.FixedServer(b)
 	for _, rt := range roundTrips {
 		b.Run(rt.name, func(b *testing.B) {
 			c := rt.open(b, srv.Port())
@@ -273,7 +237,7 @@ func TestRoundTripRatios(t *testing.T) {
 		t.Skip("set H1_BENCH=1 to run the round-trip comparison")
 	}
 	const rounds, perRound = 15, 20000
-	srv := fixedServer(t)
+	srv := testpeer.FixedServer(t)
 	clients := make([]rtClient, len(roundTrips))
 	for i, rt := range roundTrips {
 		clients[i] = rt.open(t, srv.Port())
@@ -317,7 +281,7 @@ func TestRoundTripRatios(t *testing.T) {
 }
 
 // echoPeer answers every request head written to it with resp
-// (fixedResponse when nil), in memory: the client's own work, without the
+// (testpeer.FixedResponse when nil), in memory: the client's own work, without the
 // network.
 type echoPeer struct {
 	resp []byte
@@ -330,7 +294,7 @@ func (e *echoPeer) PutPartialData(p []byte) (int, error) {
 	if e.resp != nil {
 		e.in = append(e.in[:0], e.resp...)
 	} else {
-		e.in = append(e.in[:0], fixedResponse...)
+		e.in = append(e.in[:0], testpeer.FixedResponse...)
 	}
 	e.pos = 0
 	return len(p), nil

@@ -81,7 +81,7 @@ func (c *Client) readPlain(dst []byte, want int) ([]byte, error) {
 		want = int(left)
 	}
 	if lim := c.Limits.MaxBodySize; lim > 0 && left > lim-c.bodyRead {
-		return dst, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
+		return dst, c.fail(phaseConnError, newError(ErrBodyTooLarge, OpBody, nil))
 	}
 	dst = room(dst, want)
 	out := dst[len(dst) : len(dst)+want]
@@ -104,12 +104,12 @@ func (c *Client) plainRead(b []byte, left int64, err error) error {
 	if len(b) > 0 && !c.raw {
 		// b fits in what is left, so the reader takes all of it.
 		if _, _, rerr := c.rr.Next(b); rerr != nil {
-			return c.fail(phaseConnError, newError(ErrBadResponse, opBody, rerr))
+			return c.fail(phaseConnError, newError(ErrBadResponse, OpBody, rerr))
 		}
 	}
 	c.bodyRead += int64(len(b))
 	if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyRead > lim {
-		return c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
+		return c.fail(phaseConnError, newError(ErrBodyTooLarge, OpBody, nil))
 	}
 	switch {
 	case err == io.EOF && left < 0:
@@ -120,12 +120,12 @@ func (c *Client) plainRead(b []byte, left int64, err error) error {
 		c.endBody()
 		return nil
 	case err == errTimeout:
-		return c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
+		return c.fail(phaseConnError, newError(ErrConnection, OpBody, errTimeout))
 	case err != nil:
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF // closed before Content-Length
 		}
-		return c.fail(phaseConnError, newError(ErrConnection, opBody, err))
+		return c.fail(phaseConnError, newError(ErrConnection, OpBody, err))
 	case left >= 0 && c.plainLeft() == 0:
 		if ev, _, _ := c.rr.Next(nil); ev == parser.EventEnd {
 			c.endBody()
@@ -179,14 +179,14 @@ func (c *Client) nextChunk(wait *bool, mayRead bool) ([]byte, error) {
 		ev, n, err := c.rr.Next(c.rbuf[c.rpos:c.rend])
 		c.rpos += n
 		if err != nil {
-			return nil, c.fail(phaseConnError, newError(ErrBadResponse, opBody, err))
+			return nil, c.fail(phaseConnError, newError(ErrBadResponse, OpBody, err))
 		}
 		switch ev {
 		case parser.EventData:
 			data := c.rr.Data()
 			c.bodyRead += int64(len(data))
 			if lim := c.Limits.MaxBodySize; lim > 0 && c.bodyRead > lim {
-				return nil, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
+				return nil, c.fail(phaseConnError, newError(ErrBodyTooLarge, OpBody, nil))
 			}
 			c.touch()
 			return data, nil
@@ -207,13 +207,13 @@ func (c *Client) nextChunk(wait *bool, mayRead bool) ([]byte, error) {
 		*wait = *wait && !waited
 		switch {
 		case err == errWindow:
-			return nil, c.fail(phaseConnError, newError(ErrBadResponse, opBody, errWindow))
+			return nil, c.fail(phaseConnError, newError(ErrBadResponse, OpBody, errWindow))
 		case err == errTimeout:
-			return nil, c.fail(phaseConnError, newError(ErrConnection, opBody, errTimeout))
+			return nil, c.fail(phaseConnError, newError(ErrConnection, OpBody, errTimeout))
 		case err == io.EOF:
-			return nil, c.fail(phaseConnError, newError(ErrConnection, opBody, io.ErrUnexpectedEOF))
+			return nil, c.fail(phaseConnError, newError(ErrConnection, OpBody, io.ErrUnexpectedEOF))
 		case err != nil:
-			return nil, c.fail(phaseConnError, newError(ErrConnection, opBody, err))
+			return nil, c.fail(phaseConnError, newError(ErrConnection, OpBody, err))
 		case got == 0:
 			return nil, nil
 		}
@@ -307,7 +307,7 @@ func (c *Client) fill(wait bool) (int, bool, error) {
 func (c *Client) viewPlain() ([]byte, error) {
 	left := c.plainLeft()
 	if lim := c.Limits.MaxBodySize; lim > 0 && left > lim-c.bodyRead {
-		return nil, c.fail(phaseConnError, newError(ErrBodyTooLarge, opBody, nil))
+		return nil, c.fail(phaseConnError, newError(ErrBodyTooLarge, OpBody, nil))
 	}
 	var err error
 	if c.rpos == c.rend {

@@ -263,9 +263,9 @@ func (c *Client) dial() error {
 	if err := c.tcp.ConnectToHost(h, p); err != nil {
 		if errors.Is(err, conn.ErrInvalidParameter) && c.phase == phaseIdle {
 			c.peer, c.waiter = nil, nil
-			return newError(ErrInvalidParameter, opConnect, err)
+			return newError(ErrInvalidParameter, OpConnect, err)
 		}
-		return c.fail(phaseCantConnect, newError(ErrCantConnect, opConnect, err))
+		return c.fail(phaseCantConnect, newError(ErrCantConnect, OpConnect, err))
 	}
 	if ipErr == nil {
 		c.to(phaseConnect)

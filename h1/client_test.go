@@ -6,22 +6,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/h1dev/h1/internal/testpeer"
 )
 
-func httptestPort(t *testing.T, s *httptest.Server) int {
-	t.Helper()
-	i := strings.LastIndexByte(s.URL, ':')
-	p, err := strconv.Atoi(s.URL[i+1:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 func TestGetAgainstHTTPTest(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		w.Header().Set("X-Method", r.Method)
@@ -30,7 +21,7 @@ func TestGetAgainstHTTPTest(t *testing.T) {
 		fmt.Fprintf(w, "%s %s %s len=%d", r.Method, r.URL.RequestURI(), r.Host, len(b))
 	}))
 	defer srv.Close()
-	port := httptestPort(t, srv)
+	port := testpeer.HTTPTestPort(t, srv)
 	for _, blocking := range []bool{false, true} {
 		t.Run(fmt.Sprint("blocking=", blocking), func(t *testing.T) {
 			var c Client

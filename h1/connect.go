@@ -29,14 +29,14 @@ func (c *Client) stepConnect(wait bool) error {
 			if errors.Is(err, conn.ErrCantResolve) {
 				return c.fail(phaseCantResolve, newError(ErrCantResolve, opResolve, err))
 			}
-			return c.fail(phaseCantConnect, newError(ErrCantConnect, opConnect, err))
+			return c.fail(phaseCantConnect, newError(ErrCantConnect, OpConnect, err))
 		}
 		d, out := c.remaining()
 		if out {
 			if c.phase == phaseResolve {
 				return c.fail(phaseCantResolve, newError(ErrCantResolve, opResolve, errTimeout))
 			}
-			return c.fail(phaseCantConnect, newError(ErrCantConnect, opConnect, errTimeout))
+			return c.fail(phaseCantConnect, newError(ErrCantConnect, OpConnect, errTimeout))
 		}
 		if !wait {
 			return nil

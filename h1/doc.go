@@ -5,9 +5,7 @@
 // requests with package parser's encoder, reads responses with its
 // parsers, and runs over a conn.TCP peer, a tlsx.Peer above it, or any
 // streampeer.StreamPeer. The Client starts no goroutine of its own; the
-// layers above say where they use one (a Pool's idle timer, a Request's
-// context watcher in Do, and the coroutine that decodes a compressed body
-// in step with Poll).
+// layers above (package fetch and package nethttp) say where they use one.
 //
 // # The loop
 //
@@ -68,25 +66,6 @@
 // strings (once per response) for callers that want them;
 // ReadResponseBodyChunk returns a new slice, as Godot's does.
 //
-// # One call: Request
-//
-// Request is Godot's HTTPRequest: Do fetches a URL and returns a Response
-// with Godot's Result code, the status, the fields and the body (or writes
-// it to a file through a ".part" name that is renamed only when the body
-// is complete). It follows redirects as RFC 9110 says (301, 302 and 303
-// turn POST into GET, credentials stay behind across origins), decodes
-// gzip, deflate, br and zstd as the body streams, stops a compression bomb
-// at BodySizeLimit, bounds the whole transaction (Timeout) and each stall
-// (IdleTimeout), reports progress, and keeps connections in a Pool. For a
-// frame loop, Start and Poll do the same without ever waiting:
-//
-//	r := h1.Request{Timeout: 10 * time.Second}
-//	r.Start(h1.MethodGet, "https://example.com/data.json", nil, nil)
-//	for !r.Poll() {
-//		// draw a frame; r.Progress() has the counters
-//	}
-//	resp := r.Response() // resp.Result, resp.Status, resp.Body
-//
 // # Errors and limits
 //
 // Errors match the package's sentinels with errors.Is, after Godot's
@@ -113,31 +92,21 @@
 // are accepted, chunks of any size stream, and the proxy's CONNECT
 // carries a Host field and the credentials of a proxy URL.
 //
-// # Using net/http programs
+// # The rooms above
 //
-// Transport is an http.RoundTripper over the Client, so that a program
-// written for net/http runs on this engine by changing one line:
+// Package h1 is the Client and what it needs, nothing more: it imports
+// neither net/http nor net/url, compress/* or os. Two packages are built
+// on the Client's exported methods:
 //
-//	hc := &http.Client{Transport: &h1.Transport{TLS: tlsx.Client(roots, "")}}
-//	resp, err := hc.Get("https://example.com/")
+//   - github.com/h1dev/h1/h1/fetch is Godot's HTTPRequest: fetch a URL in
+//     one call (Do) or from a frame loop (Start and Poll), with redirects,
+//     content decoding, downloads to a file, Godot's Result codes, and a
+//     Pool of kept-alive Clients.
+//   - github.com/h1dev/h1/h1/nethttp is an http.RoundTripper over the
+//     Client, so that a program written for net/http runs on this engine
+//     by changing one line.
 //
-// http.Client keeps what it does (redirects, cookies, its Timeout); the
-// Transport takes a kept-alive Client from its Pool, sends the request and
-// returns at the response head. resp.Body reads through
-// ReadResponseBodyChunkInto in blocking mode, straight into the caller's
-// slice, and hands the connection back to the pool at its end; closing it
-// before the end closes the connection. The response carries Status,
-// Proto, Header (canonical keys, duplicates kept), ContentLength (-1 when
-// unknown), TransferEncoding, Close, Trailer (filled at the end of the
-// body) and, over https, TLS.
-//
-// Request bodies are streamed with RequestStream: with Content-Length
-// when req.ContentLength is known, in the chunked coding otherwise; with
-// Expect: 100-continue the body waits for the server's 100 (at most
-// ContinueTimeout) and is not sent when a final answer comes first. gzip
-// is asked for and decoded unless DisableCompression is set or the caller
-// chose an Accept-Encoding. The request's context cancels the connect,
-// the wait for the head and the body's reads. Methods are Godot's nine but
-// CONNECT; other methods, URLs that are not absolute http or https, and
-// header fields with forbidden bytes are refused before anything is sent.
+// The methods they use are there for any such layer: Abort and Interrupt
+// (from any goroutine), Reusable, BytesSent, BytesReceived, ResponseHead,
+// ResponseKeepAlive, TLSState, SetResolver and SetTrace.
 package h1

@@ -145,15 +145,21 @@ func (e *ProxyError) Error() string {
 	return "h1: proxy refused the tunnel: status " + strconv.Itoa(e.Status)
 }
 
-// Op names, so that no message is built on the read path.
+// Values of Error.Op that code built on a Client matches or reuses (as
+// package fetch does): the connection could not be opened, the response
+// head did not arrive, the body did not.
+const (
+	OpConnect = "connect"
+	OpHead    = "read response head"
+	OpBody    = "read response body"
+)
+
+// The other op names, so that no message is built on the read path.
 const (
 	opResolve   = "resolve"
-	opConnect   = "connect"
 	opProxy     = "proxy tunnel"
 	opHandshake = "tls handshake"
 	opSend      = "send request"
-	opHead      = "read response head"
-	opBody      = "read response body"
 )
 
 func newError(kind error, op string, cause error) *Error {

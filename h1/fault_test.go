@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/parser"
 )
 
@@ -142,9 +143,9 @@ func TestFaults(t *testing.T) {
 	for _, tc := range cases {
 		for _, blocking := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/blocking=%v", tc.name, blocking), func(t *testing.T) {
-				checkLeaks(t)
-				srv := newRawServer(t, func(c net.Conn) {
-					if _, err := readHead(c); err != nil {
+				testpeer.CheckLeaks(t)
+				srv := testpeer.NewRawServer(t, func(c net.Conn) {
+					if _, err := testpeer.ReadHead(c); err != nil {
 						return
 					}
 					tc.serve(c)
@@ -185,7 +186,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestConnectFailures(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	// A port nobody listens on.
 	ln, _ := net.Listen("tcp4", "127.0.0.1:0")
 	port := ln.Addr().(*net.TCPAddr).Port
@@ -224,8 +225,8 @@ func TestConnectFailures(t *testing.T) {
 // TestStaleConnectionRetried: a kept-alive connection that the server
 // closed while idle is replaced, and an idempotent request sent again.
 func TestStaleConnectionRetried(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, n int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, n int, _ string, _ []byte) bool {
 		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n%d", n)
 		return false // close at once, without saying so
 	})

@@ -10,14 +10,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/parser"
 )
 
 // Each test here pins a behaviour where Godot's HTTPClient goes wrong.
 
 func TestHeadersReadTwice(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nContent-Length: 0\r\n\r\n")
 		return true
 	})
@@ -39,8 +40,8 @@ func TestHeadersReadTwice(t *testing.T) {
 }
 
 func TestDuplicateHeadersKept(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nSET-COOKIE: c=3\r\nContent-Length: 0\r\n\r\n")
 		return true
 	})
@@ -60,8 +61,8 @@ func TestDuplicateHeadersKept(t *testing.T) {
 }
 
 func TestInterimResponsesSkipped(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, n int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, n int, _ string, _ []byte) bool {
 		switch n {
 		case 0: // 100 and 103 before the answer, in separate writes
 			io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n")
@@ -92,7 +93,7 @@ func TestInterimResponsesSkipped(t *testing.T) {
 }
 
 func TestConnectionCloseReconnects(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	answers := []string{
 		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na",                                     // keep-alive
 		"HTTP/1.1 200 OK\r\nconnection:   KEEP-ALIVE , CLOSE\r\nContent-Length: 1\r\n\r\nb", // close, odd spelling
@@ -102,7 +103,7 @@ func TestConnectionCloseReconnects(t *testing.T) {
 		"HTTP/1.1 200 OK\r\nCONNECTION: Close\r\nContent-Length: 1\r\n\r\nf",
 		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\ng",
 	}
-	srv := scriptServer(t, func(c net.Conn, n int, _ string, _ []byte) bool {
+	srv := testpeer.ScriptServer(t, func(c net.Conn, n int, _ string, _ []byte) bool {
 		io.WriteString(c, answers[n])
 		return !strings.Contains(strings.ToLower(answers[n]), "close") && !strings.HasPrefix(answers[n], "HTTP/1.0 200 OK\r\nContent")
 	})
@@ -125,8 +126,8 @@ func TestConnectionCloseReconnects(t *testing.T) {
 }
 
 func TestEarlyEOFIsAnError(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
 		return false
 	})
@@ -149,8 +150,8 @@ func TestEarlyEOFIsAnError(t *testing.T) {
 }
 
 func TestCloseDelimitedBody(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil")
 		time.Sleep(5 * time.Millisecond)
 		io.WriteString(c, " the end")
@@ -174,8 +175,8 @@ func TestCloseDelimitedBody(t *testing.T) {
 }
 
 func TestChunkExtensionsAndTrailers(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"+
 			"5;name=value;flag\r\nhello\r\n6 ; q=\"a b\"\r\n world\r\n0;last\r\nX-Sum: 42\r\n\r\n")
 		return true
@@ -196,9 +197,9 @@ func TestChunkExtensionsAndTrailers(t *testing.T) {
 }
 
 func TestHugeChunkStreams(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	const size = 17 << 20
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n", size)
 		block := bytes.Repeat([]byte("0123456789abcdef"), 4096)
 		for n := 0; n < size; n += len(block) {
@@ -239,8 +240,8 @@ func TestHugeChunkStreams(t *testing.T) {
 }
 
 func TestBlockingModeDoesNotSpin(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		time.Sleep(300 * time.Millisecond)
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab")
 		time.Sleep(300 * time.Millisecond)
@@ -266,7 +267,7 @@ func TestBlockingModeDoesNotSpin(t *testing.T) {
 }
 
 func TestIPv6HostBracketed(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	ln, err := net.Listen("tcp6", "[::1]:0")
 	if err != nil {
 		t.Skip("no IPv6 loopback:", err)
@@ -280,7 +281,7 @@ func TestIPv6HostBracketed(t *testing.T) {
 			return
 		}
 		defer c.Close()
-		head, _ := readHead(c)
+		head, _ := testpeer.ReadHead(c)
 		got <- head
 		io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
 		io.Copy(io.Discard, c)
@@ -304,9 +305,9 @@ func TestIPv6HostBracketed(t *testing.T) {
 }
 
 func TestEmptyPostSendsContentLength(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	heads := make(chan string, 8)
-	srv := scriptServer(t, func(c net.Conn, _ int, head string, _ []byte) bool {
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, head string, _ []byte) bool {
 		heads <- head
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
 		return true
@@ -329,9 +330,9 @@ func TestEmptyPostSendsContentLength(t *testing.T) {
 }
 
 func TestRequestHead(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	heads := make(chan string, 8)
-	srv := scriptServer(t, func(c net.Conn, _ int, head string, body []byte) bool {
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, head string, body []byte) bool {
 		heads <- head + string(body)
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
 		return true
@@ -359,9 +360,9 @@ func TestRequestHead(t *testing.T) {
 // TestRepeatedRequestHead: a request like the previous one reuses its
 // encoded head; any change writes a new one.
 func TestRepeatedRequestHead(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	heads := make(chan string, 16)
-	srv := scriptServer(t, func(c net.Conn, _ int, head string, body []byte) bool {
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, head string, body []byte) bool {
 		heads <- head + string(body)
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
 		return true

@@ -4,17 +4,20 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/h1dev/h1/internal/testpeer"
 )
 
 // TestPollWaits: without blocking mode Poll returns at once; in blocking
 // mode one Poll waits once, no longer than the step's limit.
 func TestPollWaits(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	release := make(chan struct{})
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		<-release
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 		return true
@@ -58,8 +61,8 @@ func TestPollWaits(t *testing.T) {
 // TestUnsolicitedBytes: bytes after a response, before the next request,
 // make the connection unfit for reuse.
 func TestUnsolicitedBytes(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil")
 		return true
 	})
@@ -79,8 +82,8 @@ func TestUnsolicitedBytes(t *testing.T) {
 // TestIdleCloseNoticed: Poll on an idle connection notices that the
 // server closed it, and the next Request opens another without an error.
 func TestIdleCloseNoticed(t *testing.T) {
-	checkLeaks(t)
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	testpeer.CheckLeaks(t)
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 		return false
 	})
@@ -132,12 +135,34 @@ func TestConnectRequest(t *testing.T) {
 	}
 }
 
+// TestProxyCredentialEscapes: the credentials of a proxy URL decode as
+// url.PathUnescape decodes them, and a malformed escape is
+// ErrInvalidParameter.
+func TestProxyCredentialEscapes(t *testing.T) {
+	for _, in := range []string{"", "plain", "a%20b", "%41%42", "+%2B+", "%e2%82%ac", "%", "%4", "%zz", "a%2", "%%41", "%G0"} {
+		got, ok := unescape(in)
+		want, err := url.PathUnescape(in)
+		if ok != (err == nil) || ok && got != want {
+			t.Errorf("unescape(%q) = %q, %v; url.PathUnescape = %q, %v", in, got, ok, want, err)
+		}
+	}
+	for _, in := range []string{"http://%zz:b@proxy.local", "http://a:%4@proxy.local", "u%:p@proxy.local"} {
+		var c Client
+		if err := c.SetHTTPProxy(in, 3128); !errors.Is(err, ErrInvalidParameter) {
+			t.Errorf("SetHTTPProxy(%q) = %v; want ErrInvalidParameter", in, err)
+		}
+		if err := c.SetHTTPSProxy(in, 3128); !errors.Is(err, ErrInvalidParameter) {
+			t.Errorf("SetHTTPSProxy(%q) = %v; want ErrInvalidParameter", in, err)
+		}
+	}
+}
+
 // TestInterruptCutsWait: Interrupt on the client's TCP peer, from another
 // goroutine, ends a blocking Poll's wait at once.
 func TestInterruptCutsWait(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	release := make(chan struct{})
-	srv := scriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
+	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		<-release
 		return false
 	})

@@ -2,7 +2,7 @@ package h1
 
 import (
 	"encoding/base64"
-	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -37,9 +37,9 @@ func parseProxy(host string, port int) (proxy, error) {
 	var p proxy
 	if i := strings.LastIndexByte(host, '@'); i >= 0 {
 		user, pass, _ := strings.Cut(host[:i], ":")
-		u, err1 := url.PathUnescape(user)
-		w, err2 := url.PathUnescape(pass)
-		if err1 != nil || err2 != nil {
+		u, ok1 := unescape(user)
+		w, ok2 := unescape(pass)
+		if !ok1 || !ok2 {
 			return proxy{}, ErrInvalidParameter
 		}
 		cred := base64.StdEncoding.EncodeToString([]byte(u + ":" + w))
@@ -81,4 +81,29 @@ func (c *Client) SetHTTPSProxy(host string, port int) error {
 	}
 	c.httpsProxy = p
 	return nil
+}
+
+// unescape decodes the %XX escapes of a URL's userinfo, as
+// url.PathUnescape does; it reports false for a malformed escape.
+func unescape(s string) (string, bool) {
+	if strings.IndexByte(s, '%') < 0 {
+		return s, true
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b = append(b, s[i])
+			continue
+		}
+		if i+2 >= len(s) {
+			return "", false
+		}
+		v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+		if err != nil {
+			return "", false
+		}
+		b = append(b, byte(v))
+		i += 2
+	}
+	return string(b), true
 }

@@ -3,100 +3,27 @@ package h1
 import (
 	"encoding/base64"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/tlsx"
 )
 
-// forwardProxy is a small forward proxy for the tests: CONNECT opens a
-// tunnel, and a request in absolute form is passed on to the origin it
-// names, with the rest of the connection spliced through. It records the
-// heads it received and, when auth is set, wants Proxy-Authorization to
-// be that value.
-type forwardProxy struct {
-	*rawServer
-	auth  string
-	mu    sync.Mutex
-	heads []string
-}
-
-func newForwardProxy(t *testing.T, auth string) *forwardProxy {
-	p := &forwardProxy{auth: auth}
-	p.rawServer = newRawServer(t, p.serve)
-	return p
-}
-
-func (p *forwardProxy) Heads() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.heads...)
-}
-
-func (p *forwardProxy) serve(c net.Conn) {
-	head, err := readHead(c)
-	if err != nil {
-		return
-	}
-	p.mu.Lock()
-	p.heads = append(p.heads, head)
-	p.mu.Unlock()
-	if p.auth != "" && !strings.Contains(head, "\r\nProxy-Authorization: "+p.auth+"\r\n") {
-		io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"t\"\r\nContent-Length: 0\r\n\r\n")
-		return
-	}
-	method, rest, _ := strings.Cut(head, " ")
-	target, _, _ := strings.Cut(rest, " ")
-	var addr string
-	if method == "CONNECT" {
-		addr = target
-	} else {
-		u, err := url.Parse(target)
-		if err != nil || u.Host == "" {
-			io.WriteString(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-			return
-		}
-		addr = u.Host
-	}
-	up, err := net.Dial("tcp", addr)
-	if err != nil {
-		io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
-		return
-	}
-	defer up.Close()
-	if method == "CONNECT" {
-		io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
-	} else {
-		io.WriteString(up, head)
-	}
-	done := make(chan struct{})
-	go func() {
-		io.Copy(c, up)
-		c.Close()
-		close(done)
-	}()
-	io.Copy(up, c)
-	up.Close()
-	<-done
-}
-
 func TestHTTPSProxy(t *testing.T) {
-	pki := newPKI(t)
-	srv := tlsServer(t, pki, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	pki := testpeer.NewPKI(t)
+	srv := testpeer.TLSServer(t, pki, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/close" {
 			w.Header().Set("Connection", "close")
 		}
 		fmt.Fprintf(w, "via tunnel %s", r.URL.Path)
 	}))
-	port := httptestPort(t, srv)
+	port := testpeer.HTTPTestPort(t, srv)
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("user:p@ss word"))
 	for _, tc := range []struct {
 		name, proxyHost, auth string
@@ -106,15 +33,15 @@ func TestHTTPSProxy(t *testing.T) {
 	} {
 		for _, blocking := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/blocking=%v", tc.name, blocking), func(t *testing.T) {
-				checkLeaks(t)
-				px := newForwardProxy(t, tc.auth)
+				testpeer.CheckLeaks(t)
+				px := testpeer.NewForwardProxy(t, tc.auth)
 				var c Client
 				defer c.Close()
 				c.SetBlockingMode(blocking)
 				if err := c.SetHTTPSProxy(tc.proxyHost, px.Port()); err != nil {
 					t.Fatal(err)
 				}
-				if err := c.ConnectToHost("https://127.0.0.1", port, tlsx.Client(pki.roots, "")); err != nil {
+				if err := c.ConnectToHost("https://127.0.0.1", port, tlsx.Client(pki.Roots, "")); err != nil {
 					t.Fatal(err)
 				}
 				run(t, &c, StatusConnecting, StatusResolving)
@@ -164,12 +91,12 @@ func TestHTTPSProxy(t *testing.T) {
 		}
 	}
 	t.Run("refused", func(t *testing.T) {
-		checkLeaks(t)
-		px := newForwardProxy(t, auth)
+		testpeer.CheckLeaks(t)
+		px := testpeer.NewForwardProxy(t, auth)
 		var c Client
 		defer c.Close()
 		_ = c.SetHTTPSProxy("127.0.0.1", px.Port()) // no credentials: 407
-		if err := c.ConnectToHost("https://127.0.0.1", port, tlsx.Client(pki.roots, "")); err != nil {
+		if err := c.ConnectToHost("https://127.0.0.1", port, tlsx.Client(pki.Roots, "")); err != nil {
 			t.Fatal(err)
 		}
 		run(t, &c, StatusConnecting, StatusResolving)
@@ -181,7 +108,7 @@ func TestHTTPSProxy(t *testing.T) {
 }
 
 func TestHTTPProxy(t *testing.T) {
-	origin := scriptServer(t, func(c net.Conn, _ int, head string, _ []byte) bool {
+	origin := testpeer.ScriptServer(t, func(c net.Conn, _ int, head string, _ []byte) bool {
 		line, _, _ := strings.Cut(head, "\r\n")
 		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(line), line)
 		return true
@@ -189,8 +116,8 @@ func TestHTTPProxy(t *testing.T) {
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("u:p"))
 	for _, blocking := range []bool{false, true} {
 		t.Run(fmt.Sprint("blocking=", blocking), func(t *testing.T) {
-			checkLeaks(t)
-			px := newForwardProxy(t, auth)
+			testpeer.CheckLeaks(t)
+			px := testpeer.NewForwardProxy(t, auth)
 			var c Client
 			defer c.Close()
 			c.SetBlockingMode(blocking)
@@ -234,7 +161,7 @@ func startTinyproxy(t *testing.T) int {
 		bin = "/usr/bin/tinyproxy"
 	}
 	dir := t.TempDir()
-	port := freePort(t)
+	port := testpeer.FreePort(t)
 	conf := fmt.Sprintf(`Port %d
 Listen 127.0.0.1
 Timeout 30
@@ -267,7 +194,7 @@ PidFile "%s/tinyproxy.pid"
 			t.Logf("tinyproxy output:\n%s\n%s", out.String(), log)
 		}
 	})
-	waitListening(t, port)
+	testpeer.WaitListening(t, port)
 	return port
 }
 
@@ -276,18 +203,18 @@ PidFile "%s/tinyproxy.pid"
 // credentials from the proxy URL.
 func TestTinyproxy(t *testing.T) {
 	pport := startTinyproxy(t)
-	pki := newPKI(t)
-	tlsSrv := tlsServer(t, pki, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	pki := testpeer.NewPKI(t)
+	tlsSrv := testpeer.TLSServer(t, pki, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "tls %s", r.URL.Path)
 	}))
-	plain := scriptServer(t, func(c net.Conn, _ int, head string, _ []byte) bool {
+	plain := testpeer.ScriptServer(t, func(c net.Conn, _ int, head string, _ []byte) bool {
 		line, _, _ := strings.Cut(head, "\r\n")
 		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(line), line)
 		return true
 	})
 	for _, blocking := range []bool{false, true} {
 		t.Run(fmt.Sprint("blocking=", blocking), func(t *testing.T) {
-			checkLeaks(t)
+			testpeer.CheckLeaks(t)
 			var c Client
 			defer c.Close()
 			c.SetBlockingMode(blocking)
@@ -300,7 +227,7 @@ func TestTinyproxy(t *testing.T) {
 					t.Fatalf("through tinyproxy: %q, %v", body, err)
 				}
 			}
-			if err := c.ConnectToHost("https://127.0.0.1", httptestPort(t, tlsSrv), tlsx.Client(pki.roots, "")); err != nil {
+			if err := c.ConnectToHost("https://127.0.0.1", testpeer.HTTPTestPort(t, tlsSrv), tlsx.Client(pki.Roots, "")); err != nil {
 				t.Fatal(err)
 			}
 			run(t, &c, StatusConnecting, StatusResolving)
@@ -312,7 +239,7 @@ func TestTinyproxy(t *testing.T) {
 			}
 			// Wrong credentials: the proxy refuses the tunnel.
 			_ = c.SetHTTPSProxy("http://user:wrong@127.0.0.1", pport)
-			_ = c.ConnectToHost("https://127.0.0.1", httptestPort(t, tlsSrv), tlsx.Client(pki.roots, ""))
+			_ = c.ConnectToHost("https://127.0.0.1", testpeer.HTTPTestPort(t, tlsSrv), tlsx.Client(pki.Roots, ""))
 			run(t, &c, StatusConnecting, StatusResolving)
 			var pe *ProxyError
 			// tinyproxy answers 401 where RFC 9110 §15.5.8 says 407.

@@ -260,12 +260,12 @@ func (c *Client) stepHead(wait bool) error {
 	done, err := c.pumpHead(wait, skip)
 	switch {
 	case err == errTimeout:
-		return c.fail(phaseConnError, newError(ErrConnection, opHead, errTimeout))
+		return c.fail(phaseConnError, newError(ErrConnection, OpHead, errTimeout))
 	case err != nil:
 		if pe := (*parser.ProtocolError)(nil); errors.As(err, &pe) {
-			return c.fail(phaseConnError, newError(ErrBadResponse, opHead, err))
+			return c.fail(phaseConnError, newError(ErrBadResponse, OpHead, err))
 		}
-		return c.lost(err, opHead)
+		return c.lost(err, OpHead)
 	case done:
 		c.startBody()
 	}

@@ -136,15 +136,15 @@ func (c *Client) stepStream(wait bool) error {
 		if err != nil {
 			u.reset()
 			if err == errTimeout {
-				return c.fail(phaseConnError, newError(ErrConnection, opHead, errTimeout))
+				return c.fail(phaseConnError, newError(ErrConnection, OpHead, errTimeout))
 			}
 			if pe := (*parser.ProtocolError)(nil); errors.As(err, &pe) {
-				return c.fail(phaseConnError, newError(ErrBadResponse, opHead, err))
+				return c.fail(phaseConnError, newError(ErrBadResponse, OpHead, err))
 			}
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
-			return c.fail(phaseConnError, newError(ErrConnection, opHead, err))
+			return c.fail(phaseConnError, newError(ErrConnection, OpHead, err))
 		}
 		if final {
 			// RFC 9110 §10.1.1: the server answered without the body,

@@ -8,18 +8,20 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/h1dev/h1/internal/testpeer"
 )
 
 // TestRequestStream drives a streamed body through Poll, in both modes,
 // with a length and chunked, over one kept-alive connection.
 func TestRequestStream(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, err := io.ReadAll(r.Body)
 		fmt.Fprintf(w, "%s te=%v len=%d n=%d err=%v", r.Method, r.TransferEncoding, r.ContentLength, len(b), err)
 	}))
 	defer srv.Close()
-	port := httptestPort(t, srv)
+	port := testpeer.HTTPTestPort(t, srv)
 	body := strings.Repeat("abcdefgh", 10000) // 80000 bytes: several reads
 	for _, blocking := range []bool{false, true} {
 		t.Run(fmt.Sprint("blocking=", blocking), func(t *testing.T) {
@@ -62,12 +64,12 @@ func TestRequestStream(t *testing.T) {
 // TestRequestStreamErrors: a reader shorter than its length, a reader
 // that fails, and header lines the stream refuses.
 func TestRequestStreamErrors(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 	}))
 	defer srv.Close()
-	port := httptestPort(t, srv)
+	port := testpeer.HTTPTestPort(t, srv)
 	boom := errors.New("boom")
 	for _, tc := range []struct {
 		name   string
@@ -76,7 +78,7 @@ func TestRequestStreamErrors(t *testing.T) {
 		want   error
 	}{
 		{"short", 100, strings.NewReader("ten bytes."), errBodyShort},
-		{"reader fails", -1, io.MultiReader(strings.NewReader("some"), readerFunc(func([]byte) (int, error) { return 0, boom })), boom},
+		{"reader fails", -1, io.MultiReader(strings.NewReader("some"), testpeer.ReaderFunc(func([]byte) (int, error) { return 0, boom })), boom},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var c Client

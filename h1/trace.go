@@ -6,19 +6,22 @@ import (
 	"github.com/h1dev/h1/tlsx"
 )
 
-// Trace follows a Request's fetch closely, for tools that show what went
-// over the wire: each head as the exact bytes that crossed the
+// Trace follows a Client's exchanges closely, for tools that show what
+// went over the wire: each head as the exact bytes that crossed the
 // connection, when each phase of the last exchange ended, and the TLS
-// session it ran over.
+// session it ran over. A fetch of package fetch (set fetch.Request.Trace)
+// follows its redirects and connections in one Trace.
 //
-// Set Request.Trace before Start. Start clears the times and the state
-// and keeps the callbacks; the fetch fills the rest in as it goes. The
-// callbacks run on the fetch's goroutine, inside Poll or Do, as
-// OnProgress does. A Trace follows one Request at a time.
+// SetTrace gives a Trace to a Client and starts an exchange on it; the
+// Client fills the phase times, Addr and TLS in as it goes, and calls the
+// callbacks on the goroutine that drives it, inside Poll or the body
+// reads. Start and Done are left to the caller (fetch.Request sets them:
+// Start clears the times and keeps the callbacks). A Trace follows one
+// Client at a time.
 type Trace struct {
 	// OnRequestHead, when set, is called with each request head once it
-	// has been written whole, exactly as sent: every request of the fetch
-	// (redirects and retries on a new connection included) and the
+	// has been written whole, exactly as sent: every request (in a fetch,
+	// redirects and retries on a new connection included) and the
 	// CONNECT to an HTTPS proxy. head is valid until OnRequestHead
 	// returns; copy to retain.
 	OnRequestHead func(head []byte)
@@ -28,11 +31,12 @@ type Trace struct {
 	// retain.
 	OnResponseHead func(head []byte)
 
-	// Start is when Start was called, Done when the fetch finished.
+	// Start is when the fetch started, Done when it finished (set by
+	// fetch.Request, or by the caller).
 	Start, Done time.Time
-	// Exchange is when the last exchange of the fetch took its
-	// connection: from the pool (then Reused is set) or by starting to
-	// open one. Time between Start and Exchange went to redirects.
+	// Exchange is when the last exchange took its connection (SetTrace):
+	// a connected one (from a pool; then Reused is set) or one about to
+	// open. In a fetch, time between Start and Exchange went to redirects.
 	Exchange time.Time
 	Reused   bool
 	// The ends of the last exchange's phases. A phase it did not go
@@ -50,34 +54,6 @@ type Trace struct {
 	// TLS is the session the last exchange ran over, nil for plain HTTP
 	// or before the handshake finished.
 	TLS *tlsx.State
-}
-
-// begin clears what an earlier fetch left, keeping the callbacks.
-func (t *Trace) begin() {
-	*t = Trace{OnRequestHead: t.OnRequestHead, OnResponseHead: t.OnResponseHead, Start: time.Now()}
-}
-
-// traceUse moves the request's trace from the client it leaves (old) to
-// the one it takes (c), and starts a new exchange on the trace.
-func traceUse(old, c *Client, t *Trace) {
-	if old != nil {
-		old.trace = nil
-	}
-	if c == nil || t == nil {
-		return
-	}
-	c.trace = t
-	t.Exchange = time.Now()
-	t.Reused = c.Status() == StatusConnected
-	t.DNSDone, t.Connected, t.TLSDone = time.Time{}, time.Time{}, time.Time{}
-	t.WroteRequest, t.FirstByte, t.HeadDone = time.Time{}, time.Time{}, time.Time{}
-	t.Addr, t.TLS = "", nil
-	if t.Reused {
-		t.Addr = c.remoteAddr()
-		if c.tlsActive {
-			t.tlsState(c)
-		}
-	}
 }
 
 // step notes the client's step from its phase to the next one, to.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/parser"
 	"github.com/h1dev/h1/streampeer"
 )
@@ -35,13 +36,13 @@ func viewAll(t *testing.T, c *Client) ([]byte, error) {
 // Views of real net/http responses: a length, chunks written in pieces,
 // and gzip'd bytes left as they are, on one kept-alive connection.
 func TestReadResponseBodyViewNetHTTP(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	payload := make([]byte, 700_000)
 	for i := range payload {
 		payload[i] = byte(rng.IntN(256))
 	}
-	srv, conns := countedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, conns := testpeer.CountedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/fixed" {
 			w.Header().Set("Content-Length", fmt.Sprint(len(payload)))
 			w.Write(payload)
@@ -57,7 +58,7 @@ func TestReadResponseBodyViewNetHTTP(t *testing.T) {
 	for _, blocking := range []bool{true, false} {
 		var c Client
 		c.SetBlockingMode(blocking)
-		connect(t, &c, httptestPort(t, srv))
+		connect(t, &c, testpeer.HTTPTestPort(t, srv))
 		for _, path := range []string{"/fixed", "/chunked", "/fixed", "/chunked"} {
 			if err := c.Request(MethodGet, path, nil, nil); err != nil {
 				t.Fatal(err)
@@ -71,7 +72,7 @@ func TestReadResponseBodyViewNetHTTP(t *testing.T) {
 		}
 		c.Close()
 	}
-	if n := conns.n.Load(); n != 2 {
+	if n := conns.N.Load(); n != 2 {
 		t.Errorf("server accepted %d connections; want 2 (one per client)", n)
 	}
 }

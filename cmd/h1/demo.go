@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/h1dev/h1/h1"
+	"github.com/h1dev/h1/h1/fetch"
 	"github.com/h1dev/h1/parser"
 	"github.com/h1dev/h1/tlsx"
 )
@@ -154,7 +155,7 @@ func demo(w io.Writer) error {
 	defer secure.Close()
 	fmt.Fprintf(w, "h1 demo: loopback servers %s and %s (TLS 1.2, a CA made %s ago)\n\n", plainURL, tlsURL, since(start))
 
-	pool := &h1.Pool{}
+	pool := &fetch.Pool{}
 	defer pool.CloseIdleConnections()
 	trust := tlsx.Client(ca.roots, "")
 	step := func(name string, f func() (string, error)) error {
@@ -166,7 +167,7 @@ func demo(w io.Writer) error {
 		fmt.Fprintf(w, "%-34s %9s  %s\n", name, since(t), note)
 		return nil
 	}
-	get := func(url string, r *h1.Request) (*h1.Response, error) {
+	get := func(url string, r *fetch.Request) (*fetch.Response, error) {
 		if r.Pool == nil {
 			r.Pool = pool
 		}
@@ -185,7 +186,7 @@ func demo(w io.Writer) error {
 		}
 		for i := 1; i <= 3; i++ {
 			if err := step(fmt.Sprintf("GET /hello (%s) #%d", kind, i), func() (string, error) {
-				resp, err := get(base+"/hello", &h1.Request{})
+				resp, err := get(base+"/hello", &fetch.Request{})
 				if err != nil {
 					return "", err
 				}
@@ -199,7 +200,7 @@ func demo(w io.Writer) error {
 
 	// 2. Chunked, gzip-encoded, with a trailer: decoded as it streams.
 	if err := step("GET /chunked-gzip (TLS)", func() (string, error) {
-		resp, err := get(tlsURL+"/chunked-gzip", &h1.Request{})
+		resp, err := get(tlsURL+"/chunked-gzip", &fetch.Request{})
 		if err != nil {
 			return "", err
 		}
@@ -211,7 +212,7 @@ func demo(w io.Writer) error {
 
 	// 3. A redirect, followed per RFC 9110.
 	if err := step("GET /old (301)", func() (string, error) {
-		resp, err := get(plainURL+"/old", h1.NewRequest())
+		resp, err := get(plainURL+"/old", fetch.NewRequest())
 		if err != nil {
 			return "", err
 		}
@@ -224,7 +225,7 @@ func demo(w io.Writer) error {
 	if err := step("GET /big 32 MiB (TLS)", func() (string, error) {
 		next := 25
 		marks := []string{}
-		r := &h1.Request{OnProgress: func(p h1.Progress) {
+		r := &fetch.Request{OnProgress: func(p fetch.Progress) {
 			if p.Total > 0 && p.Downloaded*100/p.Total >= int64(next) {
 				marks = append(marks, strconv.Itoa(next)+"%")
 				next += 25
@@ -251,8 +252,8 @@ func demo(w io.Writer) error {
 	// 6. A TLS failure, caught and explained: the system roots do not
 	// trust the demo's CA.
 	if err := step("GET with the system roots (TLS)", func() (string, error) {
-		resp := (&h1.Request{Pool: pool, TLS: tlsx.Client(nil, "")}).Do(context.Background(), h1.MethodGet, tlsURL+"/hello", nil, nil)
-		if resp.Result != h1.ResultTLSHandshakeError {
+		resp := (&fetch.Request{Pool: pool, TLS: tlsx.Client(nil, "")}).Do(context.Background(), h1.MethodGet, tlsURL+"/hello", nil, nil)
+		if resp.Result != fetch.ResultTLSHandshakeError {
 			return "", fmt.Errorf("expected a TLS failure, got %v (%v)", resp.Result, resp.Err)
 		}
 		why := "handshake failed"

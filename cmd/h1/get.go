@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/h1dev/h1/h1"
+	"github.com/h1dev/h1/h1/fetch"
 	"github.com/h1dev/h1/tlsx"
 )
 
@@ -242,7 +243,7 @@ type getPlan struct {
 	*getFlags
 	method h1.Method
 	tls    *tlsx.Options
-	proxy  string // h1.Request's form: host:port or http://user:pass@host:port
+	proxy  string // fetch.Request's form: host:port or http://user:pass@host:port
 }
 
 var methods = map[string]h1.Method{
@@ -327,7 +328,7 @@ func hasHeader(hs []string, name string) bool {
 	return false
 }
 
-// proxyAddr turns --proxy's URL into what h1.Request takes: the port
+// proxyAddr turns --proxy's URL into what fetch.Request takes: the port
 // made explicit (curl's 1080 by default), credentials kept.
 func proxyAddr(s string) (string, error) {
 	raw := s
@@ -366,7 +367,7 @@ func runGet(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "h1 get: %v\n\n%s", err, getUsage)
 		return exitUsage
 	}
-	g := &getter{getPlan: p, stdout: stdout, stderr: stderr, pool: &h1.Pool{}}
+	g := &getter{getPlan: p, stdout: stdout, stderr: stderr, pool: &fetch.Pool{}}
 	defer g.pool.CloseIdleConnections()
 	code := exitOK
 	for i, u := range p.urls {
@@ -384,7 +385,7 @@ func runGet(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 type getter struct {
 	*getPlan
 	stdout, stderr io.Writer
-	pool           *h1.Pool
+	pool           *fetch.Pool
 }
 
 // fetch fetches one URL, writes what it got, and returns the exit status
@@ -428,7 +429,7 @@ func (g *getter) fetch(rawURL, out string) int {
 			}
 		}
 	}
-	req := &h1.Request{
+	req := &fetch.Request{
 		Pool:               g.pool,
 		TLS:                g.tls,
 		HTTPProxy:          g.proxy,
@@ -441,7 +442,7 @@ func (g *getter) fetch(rawURL, out string) int {
 		Trace:              tr,
 	}
 	failed := false // --fail stopped the transfer at the head
-	req.OnProgress = func(p h1.Progress) {
+	req.OnProgress = func(p fetch.Progress) {
 		bar.update(p.Downloaded, p.Total)
 		// The first report after a head with an error status comes right
 		// after the head, before any body byte is taken: stopping here
@@ -474,7 +475,7 @@ func (g *getter) fetch(rawURL, out string) int {
 	if _, err := g.stdout.Write(heads.Bytes()); err != nil {
 		return g.writeFailed(err)
 	}
-	if resp.Result == h1.ResultDownloadFileWriteError && out == "" {
+	if resp.Result == fetch.ResultDownloadFileWriteError && out == "" {
 		return g.writeFailed(resp.Err)
 	}
 	if code != exitOK {
@@ -505,38 +506,38 @@ func (g *getter) writeFailed(err error) int {
 	return exitWrite
 }
 
-func isRedirect(resp *h1.Response) bool {
+func isRedirect(resp *fetch.Response) bool {
 	_, ok := resp.Header("Location")
 	return ok && resp.Status >= 300 && resp.Status < 400
 }
 
 // exitFor maps a fetch's outcome to curl's exit status.
-func exitFor(resp *h1.Response) int {
+func exitFor(resp *fetch.Response) int {
 	err := resp.Err
-	if resp.Result == h1.ResultSuccess {
+	if resp.Result == fetch.ResultSuccess {
 		return exitOK
 	}
 	if errors.Is(err, h1.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, tlsx.ErrHandshakeTimeout) {
 		return exitTimeout
 	}
 	switch resp.Result {
-	case h1.ResultCantResolve:
+	case fetch.ResultCantResolve:
 		return exitResolve
-	case h1.ResultCantConnect:
+	case fetch.ResultCantConnect:
 		var pe *h1.ProxyError
 		if errors.As(err, &pe) {
 			return exitRecv // the proxy answered CONNECT with an error, as curl counts it
 		}
 		return exitConnect
-	case h1.ResultTLSHandshakeError:
+	case fetch.ResultTLSHandshakeError:
 		return exitTLS
-	case h1.ResultTimeout:
+	case fetch.ResultTimeout:
 		return exitTimeout
-	case h1.ResultRedirectLimitReached:
+	case fetch.ResultRedirectLimitReached:
 		return exitRedirects
-	case h1.ResultDownloadFileCantOpen, h1.ResultDownloadFileWriteError:
+	case fetch.ResultDownloadFileCantOpen, fetch.ResultDownloadFileWriteError:
 		return exitWrite
-	case h1.ResultRequestFailed:
+	case fetch.ResultRequestFailed:
 		return exitUsage
 	}
 	return exitRecv
@@ -574,7 +575,7 @@ func describeTLS(st *tlsx.State) string {
 // printTiming writes where the time of a fetch went: one line per phase
 // of its last exchange, with the phase's duration and the time since the
 // fetch began when it ended, then the TLS session.
-func printTiming(w io.Writer, rawURL string, tr *h1.Trace, resp *h1.Response) {
+func printTiming(w io.Writer, rawURL string, tr *h1.Trace, resp *fetch.Response) {
 	var b strings.Builder
 	conn := "new connection"
 	if tr.Reused {
@@ -623,7 +624,7 @@ func printTiming(w io.Writer, rawURL string, tr *h1.Trace, resp *h1.Response) {
 	line("tls", tr.Connected, tr.TLSDone, why)
 	line("send", latest(tr.Exchange, tr.Connected, tr.TLSDone), tr.WroteRequest, "not sent")
 	line("first byte", tr.WroteRequest, tr.FirstByte, "no response")
-	if resp.Result == h1.ResultSuccess {
+	if resp.Result == fetch.ResultSuccess {
 		line("transfer", tr.FirstByte, tr.Done, "")
 	} else {
 		line("transfer", tr.FirstByte, time.Time{}, "failed: "+resp.Result.String())

@@ -21,14 +21,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/tlsx"
 )
 
@@ -134,27 +135,11 @@ func newGetServer(t *testing.T, tlsCert *tls.Certificate) *getServer {
 	return s
 }
 
-// rawServer answers each connection with handle, on loopback.
+// rawServer answers each connection with handle, on loopback, and
+// returns the server's base URL.
 func rawServer(t *testing.T, handle func(c net.Conn)) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() {
-				defer c.Close()
-				handle(c)
-			})
-		}
-	})
-	return "http://" + ln.Addr().String()
+	s := testpeer.NewRawServer(t, handle)
+	return "http://127.0.0.1:" + strconv.Itoa(s.Port())
 }
 
 // readRequestHead reads a request head from c.

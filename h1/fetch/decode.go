@@ -1,4 +1,4 @@
-package h1
+package fetch
 
 import (
 	"compress/flate"
@@ -50,24 +50,27 @@ func newContentDecoder(encoding string, sink func([]byte) error) (*contentDecode
 		return nil, nil
 	case "gzip", "x-gzip", "deflate", "br", "zstd":
 	default:
-		return nil, &decodeError{coding: coding, err: errors.New("unknown content coding")}
+		return nil, &DecodeError{Coding: coding, Err: errors.New("unknown content coding")}
 	}
 	d := &contentDecoder{coding: coding, sink: sink}
 	d.next, d.stop = iter.Pull(d.run)
 	return d, nil
 }
 
-// decodeError is a body that does not decode; it matches ErrDecompress.
-type decodeError struct {
-	coding string
-	err    error
+// DecodeError is a body that does not decode in its content coding; it
+// matches ErrDecompress, and errors.As reaches the decoder's error.
+type DecodeError struct {
+	Coding string // the content coding, in lower case: "gzip", "br", ...
+	Err    error  // the decoder's error
 }
 
-func (e *decodeError) Error() string {
-	return "h1: body does not decode as " + e.coding + ": " + e.err.Error()
+// Error returns "h1: body does not decode as <coding>: <cause>".
+func (e *DecodeError) Error() string {
+	return "h1: body does not decode as " + e.Coding + ": " + e.Err.Error()
 }
 
-func (e *decodeError) Unwrap() []error { return []error{ErrDecompress, e.err} }
+// Unwrap returns ErrDecompress and the decoder's error.
+func (e *DecodeError) Unwrap() []error { return []error{ErrDecompress, e.Err} }
 
 // feed hands the decoder more encoded bytes and lets it decode them.
 func (d *contentDecoder) feed(p []byte) error {
@@ -89,7 +92,7 @@ func (d *contentDecoder) end() error {
 		return err
 	}
 	if !d.done {
-		return &decodeError{coding: d.coding, err: io.ErrUnexpectedEOF}
+		return &DecodeError{Coding: d.coding, Err: io.ErrUnexpectedEOF}
 	}
 	return nil
 }
@@ -145,7 +148,7 @@ func (d *contentDecoder) run(yield func(struct{}) bool) {
 	r, closeFn, err := openDecompressor(d.coding, src)
 	if err != nil {
 		if err != errStopped {
-			d.err = &decodeError{coding: d.coding, err: err}
+			d.err = &DecodeError{Coding: d.coding, Err: err}
 		}
 		return
 	}
@@ -166,7 +169,7 @@ func (d *contentDecoder) run(yield func(struct{}) bool) {
 		case err == errStopped:
 			return
 		case err != nil:
-			d.err = &decodeError{coding: d.coding, err: err}
+			d.err = &DecodeError{Coding: d.coding, Err: err}
 			return
 		}
 	}

@@ -1,4 +1,4 @@
-package h1
+package nethttp
 
 import (
 	"bufio"
@@ -15,30 +15,32 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/h1dev/h1/h1"
+	"github.com/h1dev/h1/h1/fetch"
 	"github.com/h1dev/h1/parser"
 	"github.com/h1dev/h1/tlsx"
 )
 
-// Transport is an http.RoundTripper that runs net/http programs on this
-// package's Client: http.Client{Transport: &h1.Transport{}} sends its
+// Transport is an http.RoundTripper that runs net/http programs on
+// h1.Client: http.Client{Transport: &nethttp.Transport{}} sends its
 // requests through it, redirects, cookies and timeouts staying with
 // http.Client.
 //
-// RoundTrip takes a connected Client from the Pool (or opens one), sends
+// RoundTrip takes a connected h1.Client from the Pool (or opens one), sends
 // the request, and returns once the response head has arrived; the body
 // is read from the connection as the caller reads resp.Body, and the
 // connection goes back to the Pool when the body has been read to its end
 // (or is closed, when the caller closes the body before that). A request
-// body is streamed (RequestStream): with Content-Length when
+// body is streamed (h1.Client.RequestStream): with Content-Length when
 // req.ContentLength is known, in the chunked coding otherwise.
 //
-// The zero value is ready: its own Pool, the system roots for https, no
+// The zero value is ready: its own fetch.Pool, the system roots for https, no
 // proxy, gzip asked for and decoded. A Transport is safe for concurrent
 // use; set its fields before the first request.
 type Transport struct {
 	// Pool keeps the connections; nil means a pool of the Transport's
 	// own, made with IdleTimeout and MaxIdlePerHost.
-	Pool *Pool
+	Pool *fetch.Pool
 	// TLS verifies https servers; nil means tlsx.Client(nil, ""): the
 	// system roots and the server's name. Connections are pooled per
 	// *tlsx.Options value.
@@ -47,8 +49,8 @@ type Transport struct {
 	// ("host:port" or "http://user:pass@host:port"); empty means none.
 	HTTPProxy  string
 	HTTPSProxy string
-	// Limits bound each connection's steps and sizes (see Limits).
-	Limits Limits
+	// Limits bound each connection's steps and sizes (see h1.Limits).
+	Limits h1.Limits
 	// DisableCompression stops asking for gzip. Otherwise a request
 	// without Accept-Encoding (or Range) gets "Accept-Encoding: gzip" and
 	// a gzip response is decoded: resp.Uncompressed is set, and
@@ -61,16 +63,16 @@ type Transport struct {
 	MaxIdlePerHost int
 
 	once sync.Once
-	own  *Pool
+	own  *fetch.Pool
 }
 
 var _ http.RoundTripper = (*Transport)(nil)
 
-func (t *Transport) pool() *Pool {
+func (t *Transport) pool() *fetch.Pool {
 	if t.Pool != nil {
 		return t.Pool
 	}
-	t.once.Do(func() { t.own = &Pool{IdleTimeout: t.IdleTimeout, MaxIdlePerHost: t.MaxIdlePerHost} })
+	t.once.Do(func() { t.own = &fetch.Pool{IdleTimeout: t.IdleTimeout, MaxIdlePerHost: t.MaxIdlePerHost} })
 	return t.own
 }
 
@@ -80,7 +82,7 @@ func (t *Transport) pool() *Pool {
 func (t *Transport) CloseIdleConnections() { t.pool().CloseIdleConnections() }
 
 // Errors of requests the Transport refuses before anything is sent. They
-// come wrapped in an *Error of kind ErrInvalidParameter.
+// come wrapped in an *h1.Error of kind h1.ErrInvalidParameter.
 var (
 	errNoURL      = errors.New("h1: request has no URL")
 	errScheme     = errors.New("h1: unsupported protocol scheme")
@@ -94,13 +96,13 @@ var (
 
 // transportMethod maps a method token to a Method. CONNECT is refused:
 // the Transport makes no tunnels for its callers.
-func transportMethod(s string) (Method, bool) {
+func transportMethod(s string) (h1.Method, bool) {
 	if s == "" {
-		return MethodGet, true
+		return h1.MethodGet, true
 	}
-	for m := range methodCount {
-		if methodNames[m] == s {
-			return m, m != MethodConnect
+	for m := h1.MethodGet; m.String() != ""; m++ {
+		if m.String() == s {
+			return m, m != h1.MethodConnect
 		}
 	}
 	return 0, false
@@ -108,8 +110,8 @@ func transportMethod(s string) (Method, bool) {
 
 // outgoing is what RoundTrip learned from the request before sending it.
 type outgoing struct {
-	key    poolKey
-	method Method
+	key    fetch.Key
+	method h1.Method
 	target string
 	length int64     // the body's length; -1: unknown (chunked)
 	body   io.Reader // nil: no body
@@ -135,27 +137,27 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	p := t.pool()
-	c := p.get(o.key)
-	var w *waiter
+	c := p.Get(o.key)
+	var w *fetch.Waiter
 	if c == nil {
-		c = &Client{}
-		w = p.await(o.key, c)
+		c = &h1.Client{}
+		w = p.Wait(o.key, c)
 	}
 	// cur is the connection the request runs on: the one opened for it,
 	// or one handed over by the pool while that was being opened.
-	var cur atomic.Pointer[Client]
+	var cur atomic.Pointer[h1.Client]
 	cur.Store(c)
 	var stop func() bool
 	if ctx.Done() != nil {
-		// conn.TCP allows DisconnectFromHost and Interrupt from any
-		// goroutine: the first wakes the wait in progress (and ends a
-		// lookup); the second makes the next wait return at once, should
-		// the client have opened another connection meanwhile (a retry),
-		// so that the loops below see the context at once.
+		// Abort and Interrupt may be called from any goroutine: the
+		// first wakes the wait in progress (and ends a lookup); the
+		// second makes the next wait return at once, should the client
+		// have opened another connection meanwhile (a retry), so that the
+		// loops below see the context at once.
 		stop = context.AfterFunc(ctx, func() {
 			c := cur.Load()
-			c.tcp.DisconnectFromHost()
-			c.tcp.Interrupt()
+			c.Abort()
+			c.Interrupt()
 		})
 	}
 	resp, err := t.exchange(ctx, p, &cur, w, &o, hs, req)
@@ -172,7 +174,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp.Request = req
-	if c.Status() != StatusBody {
+	if c.Status() != h1.StatusBody {
 		resp.Body = http.NoBody
 		release(p, o.key, c, stop)
 		return resp, nil
@@ -197,34 +199,34 @@ func (t *Transport) outgoing(req *http.Request, hs []string) (outgoing, []string
 	var o outgoing
 	u := req.URL
 	if u == nil {
-		return o, nil, newError(ErrInvalidParameter, "url", errNoURL)
+		return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errNoURL}
 	}
 	switch u.Scheme {
 	case "http":
-		o.key.port, o.key.proxy = 80, t.HTTPProxy
+		o.key.Port, o.key.Proxy = 80, t.HTTPProxy
 	case "https":
-		o.key.tls, o.key.port, o.key.proxy, o.key.opts = true, 443, t.HTTPSProxy, t.TLS
+		o.key.TLS, o.key.Port, o.key.Proxy, o.key.Options = true, 443, t.HTTPSProxy, t.TLS
 	default:
-		return o, nil, newError(ErrInvalidParameter, "url", errors.New(errScheme.Error()+" "+strconv.Quote(u.Scheme)))
+		return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errors.New(errScheme.Error() + " " + strconv.Quote(u.Scheme))}
 	}
-	o.key.host = u.Hostname()
-	if o.key.host == "" {
-		return o, nil, newError(ErrInvalidParameter, "url", errNoHost)
+	o.key.Host = u.Hostname()
+	if o.key.Host == "" {
+		return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errNoHost}
 	}
 	if ps := u.Port(); ps != "" {
 		n, err := strconv.Atoi(ps)
 		if err != nil || n < 1 || n > 65535 {
-			return o, nil, newError(ErrInvalidParameter, "url", errPort)
+			return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errPort}
 		}
-		o.key.port = n
+		o.key.Port = n
 	}
 	m, ok := transportMethod(req.Method)
 	if !ok {
-		return o, nil, newError(ErrInvalidParameter, "method", errors.New(errMethod.Error()+": "+strconv.Quote(req.Method)))
+		return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "method", Err: errors.New(errMethod.Error() + ": " + strconv.Quote(req.Method))}
 	}
 	o.method = m
 	o.target = u.RequestURI()
-	if m == MethodOptions && u.Path == "*" {
+	if m == h1.MethodOptions && u.Path == "*" {
 		o.target = "*"
 	}
 	if req.Body != nil && req.Body != http.NoBody {
@@ -235,7 +237,7 @@ func (t *Transport) outgoing(req *http.Request, hs []string) (outgoing, []string
 	}
 	for k, vs := range req.Header {
 		if !validName(k) {
-			return o, nil, newError(ErrInvalidParameter, "header", errHeaderName)
+			return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "header", Err: errHeaderName}
 		}
 		switch textproto.CanonicalMIMEHeaderKey(k) {
 		case "Host", "Content-Length", "Transfer-Encoding", "Trailer":
@@ -244,21 +246,21 @@ func (t *Transport) outgoing(req *http.Request, hs []string) (outgoing, []string
 		}
 		for _, v := range vs {
 			if !validValue(v) {
-				return o, nil, newError(ErrInvalidParameter, "header", errHeaderVal)
+				return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "header", Err: errHeaderVal}
 			}
 			hs = append(hs, k+": "+strings.TrimSpace(v))
 		}
 	}
 	if req.Host != "" && req.Host != u.Host {
 		if !validValue(req.Host) || strings.ContainsAny(req.Host, " \t") {
-			return o, nil, newError(ErrInvalidParameter, "host", errHeaderVal)
+			return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "host", Err: errHeaderVal}
 		}
 		hs = append(hs, "Host: "+req.Host)
 	}
 	if req.Close && req.Header.Get("Connection") == "" {
 		hs = append(hs, "Connection: close")
 	}
-	if !t.DisableCompression && m != MethodHead && req.Header.Get("Accept-Encoding") == "" && req.Header.Get("Range") == "" {
+	if !t.DisableCompression && m != h1.MethodHead && req.Header.Get("Accept-Encoding") == "" && req.Header.Get("Range") == "" {
 		hs = append(hs, "Accept-Encoding: gzip")
 		o.gzip = true
 	}
@@ -300,7 +302,7 @@ func closeRequestBody(req *http.Request) {
 // exchange sends the request on the connection cur holds, opening it
 // first when w is set (the pool had none idle), and waits for the
 // response head.
-func (t *Transport) exchange(ctx context.Context, p *Pool, cur *atomic.Pointer[Client], w *waiter, o *outgoing, hs []string, req *http.Request) (*http.Response, error) {
+func (t *Transport) exchange(ctx context.Context, p *fetch.Pool, cur *atomic.Pointer[h1.Client], w *fetch.Waiter, o *outgoing, hs []string, req *http.Request) (*http.Response, error) {
 	c := cur.Load()
 	if w != nil {
 		var err error
@@ -324,12 +326,12 @@ func (t *Transport) exchange(ctx context.Context, p *Pool, cur *atomic.Pointer[C
 	if err != nil {
 		return nil, err
 	}
-	for c.Status() == StatusRequesting {
+	for c.Status() == h1.StatusRequesting {
 		if err := c.Poll(); err != nil || ctx.Err() != nil {
 			break
 		}
 	}
-	if !c.HasResponse() || c.phase.terminal() {
+	if !c.HasResponse() || failed(c.Status()) {
 		return nil, connectErr(c)
 	}
 	return t.response(c, o), nil
@@ -341,33 +343,18 @@ func (t *Transport) exchange(ctx context.Context, p *Pool, cur *atomic.Pointer[C
 // that one, and the one being opened goes to the pool for a later
 // request (net/http's Transport does the same). It returns the client
 // the request runs on.
-func (t *Transport) dial(ctx context.Context, p *Pool, cur *atomic.Pointer[Client], w *waiter, o *outgoing) (*Client, error) {
+func (t *Transport) dial(ctx context.Context, p *fetch.Pool, cur *atomic.Pointer[h1.Client], w *fetch.Waiter, o *outgoing) (*h1.Client, error) {
 	c := cur.Load()
 	c.Limits = t.Limits
 	c.SetBlockingMode(true)
-	var err error
-	if o.key.proxy != "" {
-		host, port, perr := splitProxy(o.key.proxy)
-		if err = perr; err == nil && o.key.tls {
-			err = c.SetHTTPSProxy(host, port)
-		} else if err == nil {
-			err = c.SetHTTPProxy(host, port)
-		}
-	}
-	if err == nil {
-		scheme := "http://"
-		if o.key.tls {
-			scheme = "https://"
-		}
-		err = c.ConnectToHost(scheme+o.key.host, o.key.port, t.TLS)
-	}
+	err := o.key.Connect(c)
 	for err == nil && ctx.Err() == nil {
-		if s := c.Status(); s != StatusResolving && s != StatusConnecting {
+		if s := c.Status(); s != h1.StatusResolving && s != h1.StatusConnecting {
 			break
 		}
-		if got := p.handed(w); got != nil {
-			p.done(o.key, w)
-			p.adopt(o.key, c)
+		if got := w.Handed(); got != nil {
+			w.Done()
+			p.Adopt(o.key, c)
 			cur.Store(got)
 			return got, ctx.Err()
 		}
@@ -375,18 +362,18 @@ func (t *Transport) dial(ctx context.Context, p *Pool, cur *atomic.Pointer[Clien
 			break
 		}
 	}
-	got := p.done(o.key, w)
+	got := w.Done()
 	if err == nil {
 		err = ctx.Err() // before the context's function could see the connection
 	}
-	if err == nil && c.Status() != StatusConnected {
+	if err == nil && c.Status() != h1.StatusConnected {
 		err = connectErr(c)
 	}
 	switch {
 	case got == nil:
 		return c, err
 	case err == nil:
-		p.put(o.key, got) // to the next request waiting, or idle
+		p.Put(o.key, got) // to the next request waiting, or idle
 		return c, nil
 	default:
 		// This connection failed, but another one came free meanwhile.
@@ -396,16 +383,25 @@ func (t *Transport) dial(ctx context.Context, p *Pool, cur *atomic.Pointer[Clien
 	}
 }
 
-func connectErr(c *Client) error {
+// failed reports the error statuses, which only Close leaves.
+func failed(s h1.Status) bool {
+	switch s {
+	case h1.StatusCantResolve, h1.StatusCantConnect, h1.StatusConnectionError, h1.StatusTLSHandshakeError:
+		return true
+	}
+	return false
+}
+
+func connectErr(c *h1.Client) error {
 	if err := c.Err(); err != nil {
 		return err
 	}
-	return newError(ErrConnection, opConnect, nil)
+	return &h1.Error{Kind: h1.ErrConnection, Op: h1.OpConnect}
 }
 
 // response builds the http.Response of the head c holds.
-func (t *Transport) response(c *Client, o *outgoing) *http.Response {
-	h := &c.rr.Head
+func (t *Transport) response(c *h1.Client, o *outgoing) *http.Response {
+	h := c.ResponseHead()
 	resp := &http.Response{
 		StatusCode: h.Status,
 		Status:     statusLine(h.Status, h.Reason),
@@ -413,18 +409,18 @@ func (t *Transport) response(c *Client, o *outgoing) *http.Response {
 		ProtoMajor: 1,
 		ProtoMinor: 1,
 		Header:     headerOf(h.Headers),
-		Close:      !c.keepAlive,
+		Close:      !c.ResponseKeepAlive(),
 	}
 	if h.Minor == 0 {
 		resp.Proto, resp.ProtoMinor = "HTTP/1.0", 0
 	}
 	switch {
-	case c.framing == parser.FramingChunked:
+	case c.IsResponseChunked():
 		resp.ContentLength = -1
 		resp.TransferEncoding = []string{"chunked"}
 		delete(resp.Header, "Transfer-Encoding")
 		delete(resp.Header, "Content-Length")
-	case o.method == MethodHead:
+	case o.method == h1.MethodHead:
 		resp.ContentLength = h.ContentLength
 	default:
 		resp.ContentLength = c.ResponseBodyLength()
@@ -441,8 +437,8 @@ func (t *Transport) response(c *Client, o *outgoing) *http.Response {
 		}
 		delete(resp.Header, "Trailer")
 	}
-	if c.tlsActive {
-		resp.TLS = tlsState(c.tls.ConnectionState())
+	if st, ok := c.TLSState(); ok {
+		resp.TLS = tlsState(st)
 	}
 	return resp
 }
@@ -554,14 +550,14 @@ var commonKeys = func() map[string]string {
 
 // release returns a client whose response is over to the pool, or closes
 // it when it cannot carry another request or the context fired.
-func release(p *Pool, key poolKey, c *Client, stop func() bool) {
+func release(p *fetch.Pool, key fetch.Key, c *h1.Client, stop func() bool) {
 	if stop != nil && !stop() {
 		c.Close() // the context's function ran, or runs: the connection is down
 		return
 	}
-	c.chunkSize = 0
-	if c.Status() == StatusConnected && !c.reconnect {
-		p.put(key, c)
+	_ = c.SetReadChunkSize(h1.DefaultReadChunkSize)
+	if c.Reusable() {
+		p.Put(key, c)
 		return
 	}
 	c.Close()
@@ -571,9 +567,9 @@ func release(p *Pool, key poolKey, c *Client, stop func() bool) {
 // mode. Close may run while a Read waits, from another goroutine: it then
 // takes the connection down, and the Read returns.
 type transportBody struct {
-	c    *Client // nil once the body ended or failed
-	pool *Pool
-	key  poolKey
+	c    *h1.Client // nil once the body ended or failed
+	pool *fetch.Pool
+	key  fetch.Key
 	stop func() bool
 	ctx  context.Context
 	resp *http.Response
@@ -582,7 +578,7 @@ type transportBody struct {
 	reading bool
 	closed  bool
 	err     error  // what Read returns from now on
-	small   []byte // for reads shorter than MinReadChunkSize
+	small   []byte // for reads shorter than h1.MinReadChunkSize
 	rest    []byte // bytes of small not yet returned
 }
 
@@ -619,20 +615,20 @@ func (b *transportBody) Read(p []byte) (int, error) {
 	c := b.c
 	var out []byte
 	var err error
-	for len(out) == 0 && err == nil && c.Status() == StatusBody {
-		if len(p) >= MinReadChunkSize {
-			c.chunkSize = min(len(p), MaxReadChunkSize)
+	for len(out) == 0 && err == nil && c.Status() == h1.StatusBody {
+		if len(p) >= h1.MinReadChunkSize {
+			_ = c.SetReadChunkSize(min(len(p), h1.MaxReadChunkSize)) // in range: no error
 			out, err = c.ReadResponseBodyChunkInto(p[:0])
 		} else {
 			if b.small == nil {
-				b.small = make([]byte, 0, MinReadChunkSize)
+				b.small = make([]byte, 0, h1.MinReadChunkSize)
 			}
-			c.chunkSize = MinReadChunkSize
+			_ = c.SetReadChunkSize(h1.MinReadChunkSize)
 			out, err = c.ReadResponseBodyChunkInto(b.small[:0])
 		}
 	}
 	n := len(out)
-	if n > 0 && len(p) < MinReadChunkSize {
+	if n > 0 && len(p) < h1.MinReadChunkSize {
 		n = copy(p, out)
 		b.rest = out[n:]
 	}
@@ -652,7 +648,7 @@ func (b *transportBody) Read(p []byte) (int, error) {
 		}
 		b.err = err
 		b.end(false)
-	case c.Status() != StatusBody:
+	case c.Status() != h1.StatusBody:
 		b.err = io.EOF
 		b.trailers()
 		b.end(true)
@@ -712,7 +708,7 @@ func (b *transportBody) Close() error {
 	}
 	b.closed = true
 	if b.reading {
-		b.c.tcp.DisconnectFromHost()
+		b.c.Abort()
 		return nil
 	}
 	b.end(false)
@@ -771,11 +767,11 @@ func (g *gzipBody) Read(p []byte) (int, error) {
 // decompressErr marks a gzip failure as ErrDecompress, unless it is the
 // body's own error (a context, a closed body, the connection).
 func decompressErr(err error) error {
-	var e *Error
+	var e *h1.Error
 	if errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || err == errBodyClosed {
 		return err
 	}
-	return &decodeError{coding: "gzip", err: err}
+	return &fetch.DecodeError{Coding: "gzip", Err: err}
 }
 
 // Close closes the body. A decoder cut short is dropped, not reused: a

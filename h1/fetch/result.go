@@ -1,9 +1,11 @@
-package h1
+package fetch
 
 import (
 	"context"
 	"errors"
 	"strconv"
+
+	"github.com/h1dev/h1/h1"
 )
 
 // Result is the outcome of a Request, after Godot's HTTPRequest.Result.
@@ -80,17 +82,20 @@ var (
 	ErrDownloadFile = errors.New("h1: download file")
 )
 
+// errHeaderLine is a header line of Start without a name and a colon.
+var errHeaderLine = errors.New("h1: header line is not \"Name: value\"")
+
 // resultOf maps an error of the client (or of the request's own steps) to
 // the Result that names it.
 func resultOf(err error) Result {
 	switch {
 	case err == nil:
 		return ResultSuccess
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, ErrTimeout):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, h1.ErrTimeout):
 		return ResultTimeout
 	case errors.Is(err, ErrRedirectLimit):
 		return ResultRedirectLimitReached
-	case errors.Is(err, ErrBodyTooLarge):
+	case errors.Is(err, h1.ErrBodyTooLarge):
 		return ResultBodySizeLimitExceeded
 	case errors.Is(err, ErrDecompress):
 		return ResultBodyDecompressFailed
@@ -98,11 +103,11 @@ func resultOf(err error) Result {
 		return ResultNoResponse
 	case errors.Is(err, ErrTruncated):
 		return ResultChunkedBodySizeMismatch
-	case errors.Is(err, ErrCantResolve):
+	case errors.Is(err, h1.ErrCantResolve):
 		return ResultCantResolve
-	case errors.Is(err, ErrCantConnect):
+	case errors.Is(err, h1.ErrCantConnect):
 		return ResultCantConnect
-	case errors.Is(err, ErrTLSHandshake):
+	case errors.Is(err, h1.ErrTLSHandshake):
 		return ResultTLSHandshakeError
 	case errors.Is(err, ErrDownloadFile):
 		var fe *fileError
@@ -110,7 +115,7 @@ func resultOf(err error) Result {
 			return ResultDownloadFileCantOpen
 		}
 		return ResultDownloadFileWriteError
-	case errors.Is(err, ErrInvalidParameter), errors.Is(err, context.Canceled):
+	case errors.Is(err, h1.ErrInvalidParameter), errors.Is(err, context.Canceled):
 		return ResultRequestFailed
 	}
 	return ResultConnectionError

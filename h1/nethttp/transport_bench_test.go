@@ -1,10 +1,12 @@
-package h1
+package nethttp
 
 import (
 	"io"
 	"net/http"
 	"strconv"
 	"testing"
+
+	"github.com/h1dev/h1/internal/testpeer"
 )
 
 // BenchmarkTransport compares http.Client over this package's Transport
@@ -12,7 +14,7 @@ import (
 // on a kept-alive loopback connection, against the same fixed-response
 // server, the body read to its end into a reused buffer.
 func BenchmarkTransport(b *testing.B) {
-	srv := fixedServer(b)
+	srv := testpeer.FixedServer(b)
 	url := "http://127.0.0.1:" + strconv.Itoa(srv.Port()) + "/"
 	for _, bc := range []struct {
 		name string

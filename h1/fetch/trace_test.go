@@ -1,4 +1,4 @@
-package h1
+package fetch
 
 import (
 	"io"
@@ -9,15 +9,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/h1dev/h1/h1"
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/tlsx"
 )
 
 func TestTraceHeadsAndTimes(t *testing.T) {
 	final := "HTTP/1.1 200 OK\r\nX-Spaced:   as sent  \r\nContent-Length: 2\r\n\r\n"
 	heads := make(chan string, 4)
-	s := newRawServer(t, func(c net.Conn) {
+	s := testpeer.NewRawServer(t, func(c net.Conn) {
 		for {
-			h, err := readHead(c)
+			h, err := testpeer.ReadHead(c)
 			if err != nil {
 				return
 			}
@@ -27,7 +29,7 @@ func TestTraceHeadsAndTimes(t *testing.T) {
 		}
 	})
 	var sent, got []string
-	tr := &Trace{
+	tr := &h1.Trace{
 		OnRequestHead:  func(h []byte) { sent = append(sent, string(h)) },
 		OnResponseHead: func(h []byte) { got = append(got, string(h)) },
 	}
@@ -35,7 +37,7 @@ func TestTraceHeadsAndTimes(t *testing.T) {
 	url := "http://127.0.0.1:" + strconv.Itoa(s.Port()) + "/t"
 	for i := range 2 {
 		sent, got = nil, nil
-		resp := do(t, &r, MethodGet, url, []string{"X-A:  b"}, nil)
+		resp := do(t, &r, h1.MethodGet, url, []string{"X-A:  b"}, nil)
 		if resp.Err != nil || string(resp.Body) != "ok" {
 			t.Fatalf("fetch %d: %v, %q", i, resp.Err, resp.Body)
 		}
@@ -69,8 +71,8 @@ func TestTraceHeadsAndTimes(t *testing.T) {
 }
 
 func TestTraceTLSAndRedirect(t *testing.T) {
-	pki := newPKI(t)
-	srv := tlsServer(t, pki, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	pki := testpeer.NewPKI(t)
+	srv := testpeer.TLSServer(t, pki, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/from" {
 			w.Header().Set("Connection", "close")
 			http.Redirect(w, r, "/to", http.StatusFound)
@@ -78,10 +80,10 @@ func TestTraceTLSAndRedirect(t *testing.T) {
 		}
 		io.WriteString(w, "here")
 	}))
-	tr := &Trace{}
-	r := Request{Trace: tr, TLS: tlsx.Client(pki.roots, ""), MaxRedirects: 1}
+	tr := &h1.Trace{}
+	r := Request{Trace: tr, TLS: tlsx.Client(pki.Roots, ""), MaxRedirects: 1}
 	url := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
-	resp := do(t, &r, MethodGet, url+"/from", nil, nil)
+	resp := do(t, &r, h1.MethodGet, url+"/from", nil, nil)
 	if resp.Err != nil || string(resp.Body) != "here" || resp.Redirects != 1 {
 		t.Fatalf("fetch: %v, %q, %d redirects", resp.Err, resp.Body, resp.Redirects)
 	}

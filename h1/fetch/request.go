@@ -1,4 +1,4 @@
-package h1
+package fetch
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/h1dev/h1/h1"
 	"github.com/h1dev/h1/tlsx"
 )
 
@@ -107,7 +108,7 @@ type Request struct {
 	BodySizeLimit int64
 	// Timeout bounds the whole transaction (DNS, connect, TLS, redirects,
 	// body); 0 means none. IdleTimeout bounds each wait for body bytes; 0
-	// means DefaultTimeout.
+	// means h1.DefaultTimeout.
 	Timeout     time.Duration
 	IdleTimeout time.Duration
 	// DisableCompression stops sending Accept-Encoding and decoding the
@@ -140,8 +141,8 @@ type Request struct {
 	// call Cancel (to refuse a status, say).
 	OnProgress func(Progress)
 	// Trace, when set, records the fetch's heads, phase times and TLS
-	// session (see Trace).
-	Trace *Trace
+	// session (see h1.Trace).
+	Trace *h1.Trace
 	// UserAgent is the User-Agent of every request of the fetch whose
 	// headers carry none; empty means parser.DefaultUserAgent.
 	UserAgent string
@@ -152,12 +153,12 @@ type Request struct {
 	OnCompleted func(*Response)
 
 	st        fetchState
-	method    Method
+	method    h1.Method
 	headers   []string
 	body      []byte
 	cur       *url.URL
-	key       poolKey
-	c         *Client
+	key       Key
+	c         *h1.Client
 	blocking  bool
 	deadline  time.Time
 	resp      Response
@@ -169,30 +170,30 @@ type Request struct {
 	buf       []byte
 	progress  Progress
 	sentTotal int64
-	written   int64                  // decoded bytes written to the part file
-	active    atomic.Pointer[Client] // r.c, for interrupt from another goroutine
-	woken     atomic.Bool            // interrupt ran: Poll returns so that Do looks at its context
-	ctx       context.Context        // Do's context, while Do runs
+	written   int64                     // decoded bytes written to the part file
+	active    atomic.Pointer[h1.Client] // r.c, for interrupt from another goroutine
+	woken     atomic.Bool               // interrupt ran: Poll returns so that Do looks at its context
+	ctx       context.Context           // Do's context, while Do runs
 }
 
 // Start begins a fetch of rawURL and returns at once; Poll carries it on.
-// headers are "Name: value" lines. It returns ErrBusy while a fetch is
-// running and ErrInvalidParameter for a bad URL, scheme or header, before
+// headers are "Name: value" lines. It returns h1.ErrBusy while a fetch is
+// running and h1.ErrInvalidParameter for a bad URL, scheme or header, before
 // anything is sent.
-func (r *Request) Start(method Method, rawURL string, headers []string, body []byte) error {
+func (r *Request) Start(method h1.Method, rawURL string, headers []string, body []byte) error {
 	if r.st != fetchIdle && r.st != fetchDone {
-		return ErrBusy
+		return h1.ErrBusy
 	}
 	u, err := parseFetchURL(rawURL)
 	if err != nil {
 		return err
 	}
-	if method >= methodCount || method == MethodConnect {
-		return newError(ErrInvalidParameter, "method", nil)
+	if method.String() == "" || method == h1.MethodConnect {
+		return &h1.Error{Kind: h1.ErrInvalidParameter, Op: "method"}
 	}
 	for _, h := range headers {
 		if i := strings.IndexByte(h, ':'); i <= 0 || strings.ContainsAny(h, "\r\n\x00") {
-			return newError(ErrInvalidParameter, "header line", errHeaderLine)
+			return &h1.Error{Kind: h1.ErrInvalidParameter, Op: "header line", Err: errHeaderLine}
 		}
 	}
 	r.reset()
@@ -201,8 +202,9 @@ func (r *Request) Start(method Method, rawURL string, headers []string, body []b
 		r.deadline = time.Now().Add(r.Timeout)
 	}
 	r.resp.URL = u.String()
-	if r.Trace != nil {
-		r.Trace.begin()
+	if t := r.Trace; t != nil {
+		// Clear what an earlier fetch left, keeping the callbacks.
+		*t = h1.Trace{OnRequestHead: t.OnRequestHead, OnResponseHead: t.OnResponseHead, Start: time.Now()}
 	}
 	r.st = fetchConnect
 	return nil
@@ -213,17 +215,17 @@ func (r *Request) Start(method Method, rawURL string, headers []string, body []b
 func parseFetchURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, newError(ErrInvalidParameter, "url", err)
+		return nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: err}
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, newError(ErrInvalidParameter, "url", errors.New("scheme must be http or https"))
+		return nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errors.New("scheme must be http or https")}
 	}
 	if u.Hostname() == "" {
-		return nil, newError(ErrInvalidParameter, "url", errors.New("no host"))
+		return nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errors.New("no host")}
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return nil, newError(ErrInvalidParameter, "url", errors.New("port out of range"))
+			return nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errors.New("port out of range")}
 		}
 	}
 	return u, nil
@@ -263,7 +265,7 @@ func (r *Request) Cancel() {
 
 // Do fetches rawURL and waits for the outcome. The context cancels it (its
 // deadline works like Timeout); the Response is never nil.
-func (r *Request) Do(ctx context.Context, method Method, rawURL string, headers []string, body []byte) *Response {
+func (r *Request) Do(ctx context.Context, method h1.Method, rawURL string, headers []string, body []byte) *Response {
 	if err := r.Start(method, rawURL, headers, body); err != nil {
 		return &Response{Result: resultOf(err), Err: err, URL: rawURL}
 	}
@@ -294,18 +296,23 @@ func (r *Request) Do(ctx context.Context, method Method, rawURL string, headers 
 // context's goroutine), so that Do sees the cancel at once.
 //
 // The fetch is over once its context is done, so the connection is taken
-// down too: conn.TCP allows DisconnectFromHost from any goroutine, and it
-// also ends a lookup in progress, which no socket wait would notice.
+// down too: Client.Abort may be called from any goroutine, and it also
+// ends a lookup in progress, which no socket wait would notice.
 func (r *Request) interrupt() {
 	r.woken.Store(true)
 	if c := r.active.Load(); c != nil {
-		c.tcp.DisconnectFromHost()
+		c.Abort()
 	}
 }
 
 // use makes c the fetch's client (nil: none).
-func (r *Request) use(c *Client) {
-	traceUse(r.c, c, r.Trace)
+func (r *Request) use(c *h1.Client) {
+	if r.c != nil {
+		r.c.SetTrace(nil)
+	}
+	if c != nil && r.Trace != nil {
+		c.SetTrace(r.Trace)
+	}
 	r.c = c
 	r.active.Store(c)
 }
@@ -317,7 +324,7 @@ func (r *Request) Poll() bool {
 		return true
 	}
 	if !r.deadline.IsZero() && !time.Now().Before(r.deadline) {
-		r.finish(newError(ErrTimeout, "fetch", context.DeadlineExceeded))
+		r.finish(&h1.Error{Kind: h1.ErrTimeout, Op: "fetch", Err: context.DeadlineExceeded})
 		return true
 	}
 	for r.step() && !r.woken.Load() {
@@ -369,24 +376,16 @@ func (r *Request) target() (tls bool, host string, port int, proxy string) {
 func (r *Request) stepConnect() bool {
 	if r.c == nil {
 		tls, host, port, proxy := r.target()
-		r.key = poolKey{tls: tls, host: host, port: port, proxy: proxy, opts: r.TLS}
-		if c := r.pool().get(r.key); c != nil {
+		r.key = Key{TLS: tls, Host: host, Port: port, Proxy: proxy, Options: r.TLS}
+		if c := r.pool().Get(r.key); c != nil {
 			r.use(c)
 		} else {
-			c := &Client{}
+			c := &h1.Client{}
 			if r.Resolver != nil {
-				c.tcp.SetResolver(r.Resolver)
-			}
-			if err := r.configure(c, tls, proxy); err != nil {
-				r.finish(err)
-				return false
-			}
-			scheme := "http://"
-			if tls {
-				scheme = "https://"
+				c.SetResolver(r.Resolver)
 			}
 			r.use(c)
-			if err := c.ConnectToHost(scheme+host, port, r.TLS); err != nil {
+			if err := r.key.Connect(c); err != nil {
 				r.finish(err)
 				return false
 			}
@@ -396,9 +395,9 @@ func (r *Request) stepConnect() bool {
 	c.SetBlockingMode(r.blocking)
 	c.Limits.BodyIdleTimeout = r.IdleTimeout
 	switch c.Status() {
-	case StatusConnected:
+	case h1.StatusConnected:
 		return r.send()
-	case StatusResolving, StatusConnecting:
+	case h1.StatusResolving, h1.StatusConnecting:
 		before := c.Status()
 		if err := c.Poll(); err != nil {
 			r.finish(err)
@@ -408,46 +407,18 @@ func (r *Request) stepConnect() bool {
 	default:
 		err := c.Err()
 		if err == nil {
-			err = newError(ErrConnection, opConnect, nil)
+			err = &h1.Error{Kind: h1.ErrConnection, Op: h1.OpConnect}
 		}
 		r.finish(err)
 		return false
 	}
 }
 
-// configure applies the request's proxies to a new client.
-func (r *Request) configure(c *Client, tls bool, proxy string) error {
-	if proxy == "" {
-		return nil
-	}
-	host, port, err := splitProxy(proxy)
-	if err != nil {
-		return err
-	}
-	if tls {
-		return c.SetHTTPSProxy(host, port)
-	}
-	return c.SetHTTPProxy(host, port)
-}
-
-// splitProxy reads "host:port" or "http://[user:pass@]host:port".
-func splitProxy(s string) (string, int, error) {
-	i := strings.LastIndexByte(s, ':')
-	if i < 0 || strings.HasSuffix(s[:i], "/") {
-		return "", 0, newError(ErrInvalidParameter, "proxy", errors.New("proxy needs host:port"))
-	}
-	port, err := strconv.Atoi(strings.TrimSuffix(s[i+1:], "/"))
-	if err != nil {
-		return "", 0, newError(ErrInvalidParameter, "proxy", err)
-	}
-	return s[:i], port, nil
-}
-
 // send starts the request on the connected client.
 func (r *Request) send() bool {
 	hs := r.headers
 	extra := 0
-	if !r.DisableCompression && !r.hasHeader("accept-encoding") && r.method != MethodHead {
+	if !r.DisableCompression && !r.hasHeader("accept-encoding") && r.method != h1.MethodHead {
 		extra++
 	}
 	if extra > 0 || r.DownloadFile != "" {
@@ -471,7 +442,7 @@ func (r *Request) send() bool {
 		r.finish(err)
 		return false
 	}
-	r.sentTotal = int64(len(r.c.wbuf) + len(r.c.body))
+	_, r.sentTotal = r.c.BytesSent()
 	r.progress.UploadSize = r.sentTotal
 	r.st = fetchSend
 	return true
@@ -488,21 +459,22 @@ func (r *Request) hasHeader(name string) bool {
 
 func (r *Request) stepSend() bool {
 	c := r.c
-	if c.Status() == StatusRequesting {
-		before := c.woff + c.boff
+	if c.Status() == h1.StatusRequesting {
+		before, _ := c.BytesSent()
 		if err := c.Poll(); err != nil {
 			r.finish(r.noResponse(err))
 			return false
 		}
 		r.noteUpload()
-		if c.Status() == StatusRequesting {
-			return c.woff+c.boff != before
+		if c.Status() == h1.StatusRequesting {
+			sent, _ := c.BytesSent()
+			return sent != before
 		}
 	}
 	if !c.HasResponse() {
 		err := c.Err()
 		if err == nil {
-			err = newError(ErrConnection, opHead, nil)
+			err = &h1.Error{Kind: h1.ErrConnection, Op: h1.OpHead}
 		}
 		r.finish(r.noResponse(err))
 		return false
@@ -518,17 +490,17 @@ func (r *Request) stepSend() bool {
 // noResponse turns a connection that closed before any response byte
 // arrived into ErrNoResponse.
 func (r *Request) noResponse(err error) error {
-	var e *Error
-	if errors.As(err, &e) && e.Kind == ErrConnection && e.Op == opHead && r.c.recvd == 0 &&
+	var e *h1.Error
+	if errors.As(err, &e) && e.Kind == h1.ErrConnection && e.Op == h1.OpHead && r.c.BytesReceived() == 0 &&
 		(errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) {
-		return newError(ErrNoResponse, opHead, err)
+		return &h1.Error{Kind: ErrNoResponse, Op: h1.OpHead, Err: err}
 	}
 	return err
 }
 
 func (r *Request) noteUpload() {
 	if c := r.c; c != nil {
-		r.progress.Uploaded = int64(c.woff + c.boff)
+		r.progress.Uploaded, _ = c.BytesSent()
 		r.report()
 	}
 }
@@ -562,17 +534,17 @@ func (r *Request) redirect() (string, bool) {
 // changes.
 func (r *Request) follow(loc string) bool {
 	if max := r.MaxRedirects; max >= 0 && r.resp.Redirects >= max {
-		r.finish(newError(ErrRedirectLimit, "redirect", errors.New("after "+strconv.Itoa(r.resp.Redirects)+" redirects")))
+		r.finish(&h1.Error{Kind: ErrRedirectLimit, Op: "redirect", Err: errors.New("after " + strconv.Itoa(r.resp.Redirects) + " redirects")})
 		return false
 	}
 	next, err := r.cur.Parse(loc)
 	if err != nil || (next.Scheme != "http" && next.Scheme != "https") || next.Hostname() == "" {
-		r.finish(newError(ErrConnection, "redirect", errors.New("bad Location "+strconv.Quote(loc))))
+		r.finish(&h1.Error{Kind: h1.ErrConnection, Op: "redirect", Err: errors.New("bad Location " + strconv.Quote(loc))})
 		return false
 	}
 	st := r.resp.Status
-	if st == 303 && r.method != MethodHead || (st == 301 || st == 302) && r.method == MethodPost {
-		r.method, r.body = MethodGet, nil
+	if st == 303 && r.method != h1.MethodHead || (st == 301 || st == 302) && r.method == h1.MethodPost {
+		r.method, r.body = h1.MethodGet, nil
 		r.headers = dropHeaders(r.headers, "content-length", "content-type", "content-encoding", "transfer-encoding", "content-language", "content-location")
 	}
 	if !sameOrigin(r.cur, next) {
@@ -622,7 +594,7 @@ func dropHeaders(hs []string, names ...string) []string {
 // can carry the next request; a long body closes the connection instead.
 func (r *Request) stepDrain() bool {
 	c := r.c
-	if c.Status() == StatusBody {
+	if c.Status() == h1.StatusBody {
 		if r.drained > drainLimit {
 			r.release(false)
 			r.st = fetchConnect
@@ -637,7 +609,7 @@ func (r *Request) stepDrain() bool {
 			r.st = fetchConnect
 			return true
 		}
-		if c.Status() == StatusBody {
+		if c.Status() == h1.StatusBody {
 			return r.drained != before
 		}
 	}
@@ -654,8 +626,8 @@ func (r *Request) release(reuse bool) {
 	if c == nil {
 		return
 	}
-	if reuse && c.Status() == StatusConnected && !c.reconnect {
-		r.pool().put(r.key, c)
+	if reuse && c.Reusable() {
+		r.pool().Put(r.key, c)
 		return
 	}
 	c.Close()
@@ -672,7 +644,7 @@ func (r *Request) beginBody() bool {
 			return false
 		}
 	}
-	if !r.DisableCompression && r.method != MethodHead {
+	if !r.DisableCompression && r.method != h1.MethodHead {
 		if enc, ok := c.ResponseHeader("Content-Encoding"); ok {
 			dec, err := newContentDecoder(string(enc), r.sink)
 			if err != nil {
@@ -710,7 +682,7 @@ func (r *Request) openFile() error {
 // them in memory or writes them to the part file.
 func (r *Request) sink(p []byte) error {
 	if r.BodySizeLimit > 0 && int64(len(r.resp.Body))+r.written+int64(len(p)) > r.BodySizeLimit {
-		return newError(ErrBodyTooLarge, opBody, nil)
+		return &h1.Error{Kind: h1.ErrBodyTooLarge, Op: h1.OpBody}
 	}
 	if w := r.sinkWriter(); w != nil {
 		if _, err := w.Write(p); err != nil {
@@ -736,7 +708,7 @@ func (r *Request) sinkWriter() io.Writer {
 
 func (r *Request) stepBody() bool {
 	c := r.c
-	if c.Status() == StatusBody {
+	if c.Status() == h1.StatusBody {
 		var err error
 		r.buf, err = c.ReadResponseBodyChunkInto(r.buf[:0])
 		if n := len(r.buf); n > 0 {
@@ -757,12 +729,12 @@ func (r *Request) stepBody() bool {
 		}
 		if err != nil {
 			if errors.Is(err, io.ErrUnexpectedEOF) {
-				err = newError(ErrTruncated, opBody, err)
+				err = &h1.Error{Kind: ErrTruncated, Op: h1.OpBody, Err: err}
 			}
 			r.finish(err)
 			return false
 		}
-		if c.Status() == StatusBody {
+		if c.Status() == h1.StatusBody {
 			return len(r.buf) > 0
 		}
 	}
@@ -795,8 +767,8 @@ func (r *Request) finish(err error) {
 		// that, not what the connection then said, is the outcome.
 		err = r.ctx.Err()
 	}
-	if errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, ErrTimeout) {
-		err = newError(ErrTimeout, "fetch", err)
+	if errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, h1.ErrTimeout) {
+		err = &h1.Error{Kind: h1.ErrTimeout, Op: "fetch", Err: err}
 	}
 	if r.dec != nil {
 		r.dec.close()

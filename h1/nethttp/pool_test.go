@@ -1,4 +1,4 @@
-package h1
+package nethttp
 
 import (
 	"crypto/tls"
@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/h1dev/h1/h1/fetch"
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/tlsx"
 )
 
@@ -21,7 +23,7 @@ import (
 // caller reads each body before closing it.
 func reuseRun(t *testing.T, rt http.RoundTripper, h http.HandlerFunc, n int, read func(io.Reader) error) int {
 	t.Helper()
-	srv, conns := countedServer(t, h)
+	srv, conns := testpeer.CountedServer(t, h)
 	cl := &http.Client{Transport: rt}
 	var wg sync.WaitGroup
 	for range 8 {
@@ -40,11 +42,11 @@ func reuseRun(t *testing.T, rt http.RoundTripper, h http.HandlerFunc, n int, rea
 		})
 	}
 	wg.Wait()
-	return int(conns.n.Load())
+	return int(conns.N.Load())
 }
 
 func TestTransportReuseLikeNetHTTP(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	payload := strings.Repeat("p", 3000)
 	fixed := func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, payload) }
 	chunked := func(w http.ResponseWriter, r *http.Request) {
@@ -77,8 +79,8 @@ func TestTransportReuseLikeNetHTTP(t *testing.T) {
 			if hs > 16 {
 				t.Errorf("%s: h1 opened %d connections for 8 goroutines", tc.name, hs)
 			}
-			if idle > DefaultMaxIdlePerHost {
-				t.Errorf("%s: %d idle connections kept; want at most %d", tc.name, idle, DefaultMaxIdlePerHost)
+			if idle > fetch.DefaultMaxIdlePerHost {
+				t.Errorf("%s: %d idle connections kept; want at most %d", tc.name, idle, fetch.DefaultMaxIdlePerHost)
 			}
 		}
 	}
@@ -108,8 +110,8 @@ func (g *gatedListener) Accept() (net.Conn, error) {
 // so its TLS handshake cannot finish), the waiting request runs on the
 // freed connection, and the one being opened is kept for later.
 func TestTransportHandsFreedConnection(t *testing.T) {
-	checkLeaks(t)
-	pki := newPKI(t)
+	testpeer.CheckLeaks(t)
+	pki := testpeer.NewPKI(t)
 	held, release := make(chan struct{}), make(chan struct{})
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/hold" {
@@ -121,7 +123,7 @@ func TestTransportHandsFreedConnection(t *testing.T) {
 	}))
 	gate := &gatedListener{Listener: srv.Listener, open: make(chan struct{})}
 	srv.Listener = gate
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.cert}, MaxVersion: tls.VersionTLS12}
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.Cert}, MaxVersion: tls.VersionTLS12}
 	// The connection still opening is closed at the end, mid-handshake.
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.StartTLS()
@@ -134,8 +136,8 @@ func TestTransportHandsFreedConnection(t *testing.T) {
 		}
 	})
 	waiting := make(chan struct{}, 4)
-	pool := &Pool{awaited: func() { waiting <- struct{}{} }}
-	tr := &Transport{Pool: pool, TLS: tlsx.Client(pki.roots, "")}
+	pool := &fetch.Pool{OnWait: func() { waiting <- struct{}{} }}
+	tr := &Transport{Pool: pool, TLS: tlsx.Client(pki.Roots, "")}
 	t.Cleanup(tr.CloseIdleConnections)
 	cl := &http.Client{Transport: tr}
 	get := func(path string) (string, error) {
@@ -187,7 +189,7 @@ func TestTransportHandsFreedConnection(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := pool.Idle(); n > DefaultMaxIdlePerHost {
-		t.Errorf("idle = %d; want at most %d", n, DefaultMaxIdlePerHost)
+	if n := pool.Idle(); n > fetch.DefaultMaxIdlePerHost {
+		t.Errorf("idle = %d; want at most %d", n, fetch.DefaultMaxIdlePerHost)
 	}
 }

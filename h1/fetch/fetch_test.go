@@ -1,4 +1,4 @@
-package h1
+package fetch
 
 import (
 	"bytes"
@@ -26,11 +26,13 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/stretchr/testify/require"
 
+	"github.com/h1dev/h1/h1"
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/tlsx"
 )
 
 // do runs one fetch with its own pool, closed afterwards.
-func do(t *testing.T, r *Request, m Method, url string, headers []string, body []byte) *Response {
+func do(t *testing.T, r *Request, m h1.Method, url string, headers []string, body []byte) *Response {
 	t.Helper()
 	if r.Pool == nil {
 		r.Pool = &Pool{}
@@ -47,7 +49,7 @@ func TestFetchGet(t *testing.T) {
 	}))
 	defer srv.Close()
 	var r Request
-	resp := do(t, &r, MethodGet, srv.URL+"/path?q=1", []string{"X-Mine: yes"}, nil)
+	resp := do(t, &r, h1.MethodGet, srv.URL+"/path?q=1", []string{"X-Mine: yes"}, nil)
 	require.NoError(t, resp.Err)
 	require.Equal(t, ResultSuccess, resp.Result)
 	require.Equal(t, 200, resp.Status)
@@ -60,20 +62,20 @@ func TestFetchGet(t *testing.T) {
 // TestFetchResults reaches every Result.
 func TestFetchResults(t *testing.T) {
 	dir := t.TempDir()
-	gzipGarbage := scriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
+	gzipGarbage := testpeer.ScriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\nnot gzip!!")
 		return true
 	})
-	short := scriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
+	short := testpeer.ScriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b")
 		return false
 	})
-	silent := scriptServer(t, func(c net.Conn, n int, head string, body []byte) bool { return false })
-	garbage := scriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
+	silent := testpeer.ScriptServer(t, func(c net.Conn, n int, head string, body []byte) bool { return false })
+	garbage := testpeer.ScriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
 		io.WriteString(c, "SPDY/3 200 OK\r\n\r\n")
 		return false
 	})
-	stall := scriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
+	stall := testpeer.ScriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
 		time.Sleep(2 * time.Second)
 		return false
 	})
@@ -87,11 +89,11 @@ func TestFetchResults(t *testing.T) {
 		io.WriteString(w, strings.Repeat("x", 4096))
 	}))
 	defer ok.Close()
-	pki := newPKI(t)
-	tlsSrv := tlsServer(t, pki, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	pki := testpeer.NewPKI(t)
+	tlsSrv := testpeer.TLSServer(t, pki, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	notDir := filepath.Join(dir, "occupied")
 	require.NoError(t, os.MkdirAll(filepath.Join(notDir, "inside"), 0o755))
-	refused := freePort(t)
+	refused := testpeer.FreePort(t)
 	failing := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, address string) (net.Conn, error) {
 		return nil, errors.New("no resolver on this test's network")
 	}}
@@ -105,18 +107,18 @@ func TestFetchResults(t *testing.T) {
 	}{
 		{"success", nil, ok.URL, ResultSuccess, nil},
 		{"body cut short", nil, fmt.Sprintf("http://127.0.0.1:%d/", short.Port()), ResultChunkedBodySizeMismatch, ErrTruncated},
-		{"refused", nil, fmt.Sprintf("http://127.0.0.1:%d/", refused), ResultCantConnect, ErrCantConnect},
-		{"unresolvable", func(r *Request) { *r = Request{Resolver: failing} }, "http://no-such-host.test/", ResultCantResolve, ErrCantResolve},
-		{"garbage", nil, fmt.Sprintf("http://127.0.0.1:%d/", garbage.Port()), ResultConnectionError, ErrBadResponse},
-		{"untrusted certificate", func(r *Request) { *r = Request{TLS: tlsx.Client(x509Empty(), "")} }, tlsSrv.URL, ResultTLSHandshakeError, ErrTLSHandshake},
+		{"refused", nil, fmt.Sprintf("http://127.0.0.1:%d/", refused), ResultCantConnect, h1.ErrCantConnect},
+		{"unresolvable", func(r *Request) { *r = Request{Resolver: failing} }, "http://no-such-host.test/", ResultCantResolve, h1.ErrCantResolve},
+		{"garbage", nil, fmt.Sprintf("http://127.0.0.1:%d/", garbage.Port()), ResultConnectionError, h1.ErrBadResponse},
+		{"untrusted certificate", func(r *Request) { *r = Request{TLS: tlsx.Client(x509Empty(), "")} }, tlsSrv.URL, ResultTLSHandshakeError, h1.ErrTLSHandshake},
 		{"no response", nil, fmt.Sprintf("http://127.0.0.1:%d/", silent.Port()), ResultNoResponse, ErrNoResponse},
-		{"body limit", func(r *Request) { *r = Request{BodySizeLimit: 100} }, ok.URL, ResultBodySizeLimitExceeded, ErrBodyTooLarge},
+		{"body limit", func(r *Request) { *r = Request{BodySizeLimit: 100} }, ok.URL, ResultBodySizeLimitExceeded, h1.ErrBodyTooLarge},
 		{"bad gzip", nil, fmt.Sprintf("http://127.0.0.1:%d/", gzipGarbage.Port()), ResultBodyDecompressFailed, ErrDecompress},
-		{"bad scheme", nil, "ftp://127.0.0.1/", ResultRequestFailed, ErrInvalidParameter},
+		{"bad scheme", nil, "ftp://127.0.0.1/", ResultRequestFailed, h1.ErrInvalidParameter},
 		{"file cannot open", func(r *Request) { *r = Request{DownloadFile: filepath.Join(dir, "missing", "f")} }, ok.URL, ResultDownloadFileCantOpen, ErrDownloadFile},
 		{"file cannot be written", func(r *Request) { *r = Request{DownloadFile: notDir} }, ok.URL, ResultDownloadFileWriteError, ErrDownloadFile},
 		{"redirect loop", nil, loop.URL, ResultRedirectLimitReached, ErrRedirectLimit},
-		{"timeout", func(r *Request) { *r = Request{Timeout: 200 * time.Millisecond} }, fmt.Sprintf("http://127.0.0.1:%d/", stall.Port()), ResultTimeout, ErrTimeout},
+		{"timeout", func(r *Request) { *r = Request{Timeout: 200 * time.Millisecond} }, fmt.Sprintf("http://127.0.0.1:%d/", stall.Port()), ResultTimeout, h1.ErrTimeout},
 	}
 	seen := map[Result]bool{}
 	for _, c := range cases {
@@ -125,7 +127,7 @@ func TestFetchResults(t *testing.T) {
 			if c.set != nil {
 				c.set(req)
 			}
-			resp := do(t, req, MethodGet, c.url, nil, nil)
+			resp := do(t, req, h1.MethodGet, c.url, nil, nil)
 			require.Equal(t, c.want, resp.Result, "err: %v", resp.Err)
 			if c.is != nil {
 				require.ErrorIs(t, resp.Err, c.is)
@@ -178,7 +180,7 @@ func TestFetchRedirects(t *testing.T) {
 		seen = nil
 		mu.Unlock()
 		r := Request{MaxRedirects: 1}
-		resp := do(t, &r, MethodPost, fmt.Sprintf("%s/%d", srv.URL, c.code), hs, []byte("data"))
+		resp := do(t, &r, h1.MethodPost, fmt.Sprintf("%s/%d", srv.URL, c.code), hs, []byte("data"))
 		require.NoError(t, resp.Err)
 		require.Equal(t, 1, resp.Redirects)
 		require.Equal(t, srv.URL+"/final", resp.URL)
@@ -196,14 +198,14 @@ func TestFetchRedirects(t *testing.T) {
 	seen = nil
 	mu.Unlock()
 	r := Request{MaxRedirects: DefaultMaxRedirects}
-	resp := do(t, &r, MethodGet, srv.URL+"/away", hs, nil)
+	resp := do(t, &r, h1.MethodGet, srv.URL+"/away", hs, nil)
 	require.NoError(t, resp.Err)
 	mu.Lock()
 	require.Equal(t, `other GET /there auth="" cookie=""`, seen[1])
 	mu.Unlock()
 	// NoRedirects hands back the 3xx itself.
 	r = Request{NoRedirects: true}
-	resp = do(t, &r, MethodGet, srv.URL+"/302", nil, nil)
+	resp = do(t, &r, h1.MethodGet, srv.URL+"/302", nil, nil)
 	require.Equal(t, 302, resp.Status)
 	require.Equal(t, "moved", string(resp.Body))
 }
@@ -236,7 +238,7 @@ func TestFetchMaxRedirects(t *testing.T) {
 	} {
 		hits.Store(0)
 		r := Request{MaxRedirects: c.max}
-		resp := do(t, &r, MethodGet, fmt.Sprintf("%s/%d", srv.URL, c.hops), nil, nil)
+		resp := do(t, &r, h1.MethodGet, fmt.Sprintf("%s/%d", srv.URL, c.hops), nil, nil)
 		if resp.Result != c.want || resp.Redirects != c.redirects || hits.Load() != c.serverSeen {
 			t.Errorf("MaxRedirects %d, %d hops: %v after %d redirects, server saw %d; want %v after %d, %d (err %v)",
 				c.max, c.hops, resp.Result, resp.Redirects, hits.Load(), c.want, c.redirects, c.serverSeen, resp.Err)
@@ -270,7 +272,7 @@ func TestFetchUserAgentAndCompleted(t *testing.T) {
 		calls = append(calls, fmt.Sprintf("%v %d %s", resp.Result, resp.Status, resp.Body))
 	}
 	// Godot's loop: Start, then Poll once per frame until the callback ran.
-	require.NoError(t, r.Start(MethodGet, srv.URL+"/from", nil, nil))
+	require.NoError(t, r.Start(h1.MethodGet, srv.URL+"/from", nil, nil))
 	for frames := 0; len(calls) == 0; frames++ {
 		require.Less(t, frames, 100000, "the fetch never completed")
 		if !r.Poll() {
@@ -285,8 +287,8 @@ func TestFetchUserAgentAndCompleted(t *testing.T) {
 	// Do calls it too; a bad user agent is refused before anything is sent.
 	calls = nil
 	r.UserAgent = "bad\r\nX-Injected: 1"
-	resp := r.Do(context.Background(), MethodGet, srv.URL+"/to", nil, nil)
-	require.ErrorIs(t, resp.Err, ErrInvalidParameter)
+	resp := r.Do(context.Background(), h1.MethodGet, srv.URL+"/to", nil, nil)
+	require.ErrorIs(t, resp.Err, h1.ErrInvalidParameter)
 	require.Len(t, calls, 1)
 	mu.Lock()
 	require.Len(t, agents, 2, "nothing was sent")
@@ -332,7 +334,7 @@ func TestFetchDecodes(t *testing.T) {
 			}))
 			defer srv.Close()
 			var r Request
-			resp := do(t, &r, MethodGet, srv.URL, nil, nil)
+			resp := do(t, &r, h1.MethodGet, srv.URL, nil, nil)
 			require.NoError(t, resp.Err)
 			require.True(t, bytes.Equal(content, resp.Body), "decoded body differs")
 			require.Equal(t, int64(len(enc)), r.DownloadedBytes())
@@ -351,7 +353,7 @@ func TestFetchGzipBombStopsAtLimit(t *testing.T) {
 	}))
 	defer srv.Close()
 	r := Request{BodySizeLimit: 1 << 20}
-	resp := do(t, &r, MethodGet, srv.URL, nil, nil)
+	resp := do(t, &r, h1.MethodGet, srv.URL, nil, nil)
 	require.Equal(t, ResultBodySizeLimitExceeded, resp.Result)
 	require.LessOrEqual(t, len(resp.Body), 1<<20)
 	require.Less(t, r.DownloadedBytes(), int64(len(bomb)), "decoding stopped before the whole bomb arrived")
@@ -384,7 +386,7 @@ func TestFetchDownload(t *testing.T) {
 	// Complete: the file appears whole, no part file stays.
 	var progress []Progress
 	r := Request{DownloadFile: name, OnProgress: func(p Progress) { progress = append(progress, p) }}
-	resp := do(t, &r, MethodGet, srv.URL, nil, nil)
+	resp := do(t, &r, h1.MethodGet, srv.URL, nil, nil)
 	require.NoError(t, resp.Err)
 	got, err := os.ReadFile(name)
 	require.NoError(t, err)
@@ -401,7 +403,7 @@ func TestFetchDownload(t *testing.T) {
 	require.NoError(t, os.Remove(name))
 	cut.Store(true)
 	r = Request{DownloadFile: name}
-	resp = do(t, &r, MethodGet, srv.URL, nil, nil)
+	resp = do(t, &r, h1.MethodGet, srv.URL, nil, nil)
 	require.Equal(t, ResultChunkedBodySizeMismatch, resp.Result, "err %v", resp.Err)
 	_, err = os.Stat(name)
 	require.True(t, os.IsNotExist(err), "no file after a cut")
@@ -411,7 +413,7 @@ func TestFetchDownload(t *testing.T) {
 	// Cut short with KeepPartial: the part stays, and the next call
 	// resumes it with Range.
 	r = Request{DownloadFile: name, KeepPartial: true}
-	resp = do(t, &r, MethodGet, srv.URL, nil, nil)
+	resp = do(t, &r, h1.MethodGet, srv.URL, nil, nil)
 	require.Equal(t, ResultChunkedBodySizeMismatch, resp.Result)
 	st, err := os.Stat(name + ".part")
 	require.NoError(t, err)
@@ -420,7 +422,7 @@ func TestFetchDownload(t *testing.T) {
 	require.True(t, os.IsNotExist(err))
 	cut.Store(false)
 	r = Request{DownloadFile: name, KeepPartial: true}
-	resp = do(t, &r, MethodGet, srv.URL, nil, nil)
+	resp = do(t, &r, h1.MethodGet, srv.URL, nil, nil)
 	require.NoError(t, resp.Err)
 	require.Equal(t, 206, resp.Status)
 	got, err = os.ReadFile(name)
@@ -429,14 +431,14 @@ func TestFetchDownload(t *testing.T) {
 }
 
 func TestFetchIdleTimeout(t *testing.T) {
-	srv := scriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
+	srv := testpeer.ScriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
 		time.Sleep(time.Second)
 		return false
 	})
 	r := Request{IdleTimeout: 100 * time.Millisecond}
 	start := time.Now()
-	resp := do(t, &r, MethodGet, fmt.Sprintf("http://127.0.0.1:%d/", srv.Port()), nil, nil)
+	resp := do(t, &r, h1.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/", srv.Port()), nil, nil)
 	require.Equal(t, ResultTimeout, resp.Result, "err %v", resp.Err)
 	require.Less(t, time.Since(start), 900*time.Millisecond, "the idle limit, not the server, ended it")
 }
@@ -457,7 +459,7 @@ func TestFetchPoolReuse(t *testing.T) {
 	defer pool.CloseIdleConnections()
 	for range 5 {
 		r := Request{Pool: pool}
-		resp := r.Do(context.Background(), MethodGet, srv.URL, nil, nil)
+		resp := r.Do(context.Background(), h1.MethodGet, srv.URL, nil, nil)
 		require.NoError(t, resp.Err)
 	}
 	require.Equal(t, int32(1), conns.Load(), "five requests, one connection")
@@ -481,7 +483,7 @@ func TestFetchPoolConcurrent(t *testing.T) {
 			for i := range 20 {
 				n := strconv.Itoa(g*100 + i)
 				r := Request{Pool: pool}
-				resp := r.Do(context.Background(), MethodGet, srv.URL+"/?n="+n, nil, nil)
+				resp := r.Do(context.Background(), h1.MethodGet, srv.URL+"/?n="+n, nil, nil)
 				if resp.Err != nil || string(resp.Body) != n {
 					errs <- fmt.Errorf("%s: %q %v", n, resp.Body, resp.Err)
 					return
@@ -500,11 +502,11 @@ func TestFetchPoolConcurrent(t *testing.T) {
 func TestFetchCancel(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
-	headWait := scriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
+	headWait := testpeer.ScriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
 		<-release
 		return false
 	})
-	bodyWait := scriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
+	bodyWait := testpeer.ScriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab")
 		<-release
 		return false
@@ -518,7 +520,7 @@ func TestFetchCancel(t *testing.T) {
 			time.AfterFunc(100*time.Millisecond, cancel)
 			start := time.Now()
 			r := Request{Pool: &Pool{}}
-			resp := r.Do(ctx, MethodGet, c.url, nil, nil)
+			resp := r.Do(ctx, h1.MethodGet, c.url, nil, nil)
 			require.Equal(t, ResultRequestFailed, resp.Result, "err %v", resp.Err)
 			require.ErrorIs(t, resp.Err, context.Canceled)
 			require.Less(t, time.Since(start), 2*time.Second)
@@ -533,7 +535,7 @@ func TestFetchCancel(t *testing.T) {
 	defer cancel()
 	r := Request{Resolver: hang, Pool: &Pool{}}
 	start := time.Now()
-	resp := r.Do(ctx, MethodGet, "http://never.test/", nil, nil)
+	resp := r.Do(ctx, h1.MethodGet, "http://never.test/", nil, nil)
 	require.Equal(t, ResultTimeout, resp.Result, "err %v", resp.Err)
 	require.Less(t, time.Since(start), 2*time.Second, "the lookup was abandoned")
 }
@@ -552,8 +554,8 @@ func TestFetchPollDriven(t *testing.T) {
 	defer srv.Close()
 	r := Request{Pool: &Pool{}}
 	defer r.Pool.CloseIdleConnections()
-	require.NoError(t, r.Start(MethodGet, srv.URL, nil, nil))
-	require.ErrorIs(t, r.Start(MethodGet, srv.URL, nil, nil), ErrBusy)
+	require.NoError(t, r.Start(h1.MethodGet, srv.URL, nil, nil))
+	require.ErrorIs(t, r.Start(h1.MethodGet, srv.URL, nil, nil), h1.ErrBusy)
 	polls := 0
 	for !r.Poll() {
 		polls++
@@ -568,11 +570,11 @@ func TestFetchPollDriven(t *testing.T) {
 func TestFetchBadInput(t *testing.T) {
 	var r Request
 	for _, u := range []string{"", "ftp://x/", "http://", "http://host:0/", "http://host:99999/", "::bad", "/relative"} {
-		require.ErrorIs(t, r.Start(MethodGet, u, nil, nil), ErrInvalidParameter, u)
+		require.ErrorIs(t, r.Start(h1.MethodGet, u, nil, nil), h1.ErrInvalidParameter, u)
 	}
-	require.ErrorIs(t, r.Start(MethodGet, "http://h/", []string{"X: a\r\nY: b"}, nil), ErrInvalidParameter)
-	require.ErrorIs(t, r.Start(MethodGet, "http://h/", []string{"no colon"}, nil), ErrInvalidParameter)
-	require.ErrorIs(t, r.Start(Method(99), "http://h/", nil, nil), ErrInvalidParameter)
+	require.ErrorIs(t, r.Start(h1.MethodGet, "http://h/", []string{"X: a\r\nY: b"}, nil), h1.ErrInvalidParameter)
+	require.ErrorIs(t, r.Start(h1.MethodGet, "http://h/", []string{"no colon"}, nil), h1.ErrInvalidParameter)
+	require.ErrorIs(t, r.Start(h1.Method(99), "http://h/", nil, nil), h1.ErrInvalidParameter)
 }
 
 type failingWriter struct{ n int }
@@ -590,13 +592,13 @@ func TestFetchOutputStreams(t *testing.T) {
 	defer srv.Close()
 	var out bytes.Buffer
 	r := Request{Output: &out}
-	resp := do(t, &r, MethodGet, srv.URL, nil, nil)
+	resp := do(t, &r, h1.MethodGet, srv.URL, nil, nil)
 	require.NoError(t, resp.Err)
 	require.Nil(t, resp.Body, "the body went to Output, not memory")
 	require.Equal(t, content, out.Bytes())
 
 	r = Request{Output: &failingWriter{}}
-	resp = do(t, &r, MethodGet, srv.URL, nil, nil)
+	resp = do(t, &r, h1.MethodGet, srv.URL, nil, nil)
 	require.Equal(t, ResultDownloadFileWriteError, resp.Result)
 	require.ErrorIs(t, resp.Err, ErrDownloadFile)
 }
@@ -615,7 +617,7 @@ func TestFetchCancelFromProgress(t *testing.T) {
 			r.Cancel()
 		}
 	}
-	resp := do(t, &r, MethodGet, srv.URL, nil, nil)
+	resp := do(t, &r, h1.MethodGet, srv.URL, nil, nil)
 	require.Equal(t, ResultRequestFailed, resp.Result)
 	require.ErrorIs(t, resp.Err, context.Canceled)
 	require.Equal(t, 404, resp.Status)

@@ -1,4 +1,4 @@
-package h1
+package nethttp
 
 import (
 	"bytes"
@@ -21,6 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/h1dev/h1/h1"
+	"github.com/h1dev/h1/h1/fetch"
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/tlsx"
 )
 
@@ -29,24 +32,6 @@ import (
 func transportClient(t *testing.T, tr *Transport) *http.Client {
 	t.Cleanup(tr.CloseIdleConnections)
 	return &http.Client{Transport: tr}
-}
-
-// connCounter counts the connections an httptest server accepted.
-type connCounter struct{ n atomic.Int32 }
-
-func (cc *connCounter) hook(_ net.Conn, s http.ConnState) {
-	if s == http.StateNew {
-		cc.n.Add(1)
-	}
-}
-
-func countedServer(t *testing.T, h http.Handler) (*httptest.Server, *connCounter) {
-	cc := &connCounter{}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ConnState = cc.hook
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv, cc
 }
 
 // onlyReader hides everything but Read, so that http.NewRequest cannot
@@ -63,7 +48,7 @@ func echo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sum := sha256.Sum256(b)
-	w.Header().Set("X-Method", r.Method)
+	w.Header().Set("X-h1.Method", r.Method)
 	w.Header().Set("X-Length", strconv.FormatInt(r.ContentLength, 10))
 	w.Header().Set("X-TE", strings.Join(r.TransferEncoding, ","))
 	w.Header().Set("X-Host", r.Host)
@@ -77,8 +62,8 @@ func echo(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestTransportMethodsAndBodies(t *testing.T) {
-	checkLeaks(t)
-	srv, conns := countedServer(t, http.HandlerFunc(echo))
+	testpeer.CheckLeaks(t)
+	srv, conns := testpeer.CountedServer(t, http.HandlerFunc(echo))
 	cl := transportClient(t, &Transport{})
 	big := bytes.Repeat([]byte("0123456789abcdef"), 64<<10) // 1 MiB
 	sumOf := func(b []byte) string { s := sha256.Sum256(b); return fmt.Sprintf("%x", s[:8]) }
@@ -123,7 +108,7 @@ func TestTransportMethodsAndBodies(t *testing.T) {
 			if resp.StatusCode != 200 || resp.Status != "200 OK" {
 				t.Errorf("status = %d %q; want 200 \"200 OK\"", resp.StatusCode, resp.Status)
 			}
-			if m := resp.Header.Get("X-Method"); m != tc.method {
+			if m := resp.Header.Get("X-h1.Method"); m != tc.method {
 				t.Errorf("server saw method %q; want %q", m, tc.method)
 			}
 			want := tc.method + " /p?q=1"
@@ -161,14 +146,14 @@ func TestTransportMethodsAndBodies(t *testing.T) {
 			}
 		})
 	}
-	if n := conns.n.Load(); n != 1 {
+	if n := conns.N.Load(); n != 1 {
 		t.Errorf("server accepted %d connections; want 1 (keep-alive)", n)
 	}
 }
 
 func TestTransportResponseFields(t *testing.T) {
-	checkLeaks(t)
-	srv, _ := countedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	testpeer.CheckLeaks(t)
+	srv, _ := testpeer.CountedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/trailer":
 			w.Header().Set("Trailer", "X-Sum, X-Count")
@@ -253,7 +238,7 @@ func TestTransportResponseFields(t *testing.T) {
 
 	// HTTP/1.0, a reason of the server's own, a body until close, and
 	// lower-case names.
-	raw := scriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
+	raw := testpeer.ScriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
 		io.WriteString(c, "HTTP/1.0 299 Fine Indeed\r\ncontent-type: text/plain\r\nx-odd-name: 1\r\n\r\nuntil close")
 		return false
 	})
@@ -275,9 +260,9 @@ func TestTransportResponseFields(t *testing.T) {
 }
 
 func TestTransportGzip(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	text := strings.Repeat("the quick brown fox jumps over the lazy dog\n", 2000)
-	srv, _ := countedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, _ := testpeer.CountedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-AE", r.Header.Get("Accept-Encoding"))
 		if r.Header.Get("Accept-Encoding") != "gzip" {
 			io.WriteString(w, text)
@@ -343,7 +328,7 @@ func TestTransportGzip(t *testing.T) {
 		})
 	}
 	// A gzip body that does not decode.
-	bad := scriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
+	bad := testpeer.ScriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\nnot gzip!!")
 		return true
 	})
@@ -354,14 +339,14 @@ func TestTransportGzip(t *testing.T) {
 	}
 	_, err = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !errors.Is(err, ErrDecompress) {
+	if !errors.Is(err, fetch.ErrDecompress) {
 		t.Errorf("ReadAll = %v; want ErrDecompress", err)
 	}
 }
 
 func TestTransportRedirects(t *testing.T) {
-	checkLeaks(t)
-	srv, conns := countedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	testpeer.CheckLeaks(t)
+	srv, conns := testpeer.CountedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/a":
 			http.Redirect(w, r, "/b", http.StatusFound)
@@ -393,21 +378,21 @@ func TestTransportRedirects(t *testing.T) {
 	if string(b) != "GET /c" {
 		t.Errorf("303 after POST: %q; want GET /c", b)
 	}
-	if n := conns.n.Load(); n != 1 {
+	if n := conns.N.Load(); n != 1 {
 		t.Errorf("server accepted %d connections; want 1", n)
 	}
 }
 
 func TestTransportTLS(t *testing.T) {
-	checkLeaks(t)
-	pki := newPKI(t)
-	cc := &connCounter{}
+	testpeer.CheckLeaks(t)
+	pki := testpeer.NewPKI(t)
+	cc := &testpeer.ConnCounter{}
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(echo))
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.cert}, MaxVersion: tls.VersionTLS12}
-	srv.Config.ConnState = cc.hook
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.Cert}, MaxVersion: tls.VersionTLS12}
+	srv.Config.ConnState = cc.Hook
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	cl := transportClient(t, &Transport{TLS: tlsx.Client(pki.roots, "")})
+	cl := transportClient(t, &Transport{TLS: tlsx.Client(pki.Roots, "")})
 	for i := 0; i < 5; i++ {
 		body := strings.Repeat("z", 100*i)
 		resp, err := cl.Post(srv.URL+"/s", "text/plain", onlyReader{strings.NewReader(body)})
@@ -429,21 +414,21 @@ func TestTransportTLS(t *testing.T) {
 				s.Version, s.HandshakeComplete, s.CipherSuite, len(s.PeerCertificates), len(s.VerifiedChains), s.ServerName)
 		}
 	}
-	if n := cc.n.Load(); n != 1 {
+	if n := cc.N.Load(); n != 1 {
 		t.Errorf("server accepted %d connections; want 1", n)
 	}
 	// A server the roots do not vouch for.
-	bad := transportClient(t, &Transport{TLS: tlsx.Client(newPKI(t).roots, "")})
-	if _, err := bad.Get(srv.URL); !errors.Is(err, ErrTLSHandshake) || !errors.Is(err, tlsx.ErrUnknownAuthority) {
-		t.Errorf("untrusted server: %v; want ErrTLSHandshake, ErrUnknownAuthority", err)
+	bad := transportClient(t, &Transport{TLS: tlsx.Client(testpeer.NewPKI(t).Roots, "")})
+	if _, err := bad.Get(srv.URL); !errors.Is(err, h1.ErrTLSHandshake) || !errors.Is(err, tlsx.ErrUnknownAuthority) {
+		t.Errorf("untrusted server: %v; want h1.ErrTLSHandshake, ErrUnknownAuthority", err)
 	}
 }
 
 // TestTransportEarlyClose: a body closed before its end closes its
 // connection; one read to the end goes back to the pool.
 func TestTransportEarlyClose(t *testing.T) {
-	checkLeaks(t)
-	srv, conns := countedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	testpeer.CheckLeaks(t)
+	srv, conns := testpeer.CountedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write(bytes.Repeat([]byte("x"), 256<<10))
 	}))
 	tr := &Transport{}
@@ -475,14 +460,14 @@ func TestTransportEarlyClose(t *testing.T) {
 			t.Fatalf("read %d, %v", n, err)
 		}
 	}
-	if n := conns.n.Load(); n != 2 {
+	if n := conns.N.Load(); n != 2 {
 		t.Errorf("server accepted %d connections; want 2", n)
 	}
 }
 
 func TestTransportExpectContinue(t *testing.T) {
-	checkLeaks(t)
-	srv, conns := countedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	testpeer.CheckLeaks(t)
+	srv, conns := testpeer.CountedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/reject" {
 			// Go's server sends no 100 for a body the handler leaves
 			// unread.
@@ -506,13 +491,13 @@ func TestTransportExpectContinue(t *testing.T) {
 		if resp.StatusCode != 200 || resp.Header.Get("X-Got") != "7" {
 			t.Errorf("status %d, server got %s bytes; want 200, 7", resp.StatusCode, resp.Header.Get("X-Got"))
 		}
-		if d := time.Since(start); d > ContinueTimeout*8/10 {
+		if d := time.Since(start); d > h1.ContinueTimeout*8/10 {
 			t.Errorf("took %v: the body waited for the timeout, not the 100", d)
 		}
 	})
 	t.Run("reject", func(t *testing.T) {
 		var reads atomic.Int32
-		body := readerFunc(func(p []byte) (int, error) {
+		body := testpeer.ReaderFunc(func(p []byte) (int, error) {
 			reads.Add(1)
 			return copy(p, "never sent"), io.EOF
 		})
@@ -532,20 +517,20 @@ func TestTransportExpectContinue(t *testing.T) {
 			t.Errorf("body read %d times; want 0", n)
 		}
 		// The connection is not reused.
-		before := conns.n.Load()
+		before := conns.N.Load()
 		resp, err = cl.Get(srv.URL + "/after")
 		if err != nil {
 			t.Fatal(err)
 		}
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		if n := conns.n.Load() - before; n != 1 {
+		if n := conns.N.Load() - before; n != 1 {
 			t.Errorf("%d new connections after the rejected request; want 1", n)
 		}
 	})
 	t.Run("no answer", func(t *testing.T) {
 		// A server that ignores Expect: the body goes after the timeout.
-		raw := scriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
+		raw := testpeer.ScriptServer(t, func(c net.Conn, n int, head string, body []byte) bool {
 			fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
 			return true
 		})
@@ -558,28 +543,24 @@ func TestTransportExpectContinue(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if d := time.Since(start); string(b) != "late" || d < ContinueTimeout*9/10 || d > 3*ContinueTimeout {
-			t.Errorf("got %q after %v; want \"late\" after about %v", b, d, ContinueTimeout)
+		if d := time.Since(start); string(b) != "late" || d < h1.ContinueTimeout*9/10 || d > 3*h1.ContinueTimeout {
+			t.Errorf("got %q after %v; want \"late\" after about %v", b, d, h1.ContinueTimeout)
 		}
 	})
 }
 
-type readerFunc func([]byte) (int, error)
-
-func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
-
 func TestTransportCancel(t *testing.T) {
-	checkLeaks(t)
-	pki := newPKI(t)
-	silent := newRawServer(t, func(c net.Conn) { io.Copy(io.Discard, c) })
-	stall := newRawServer(t, func(c net.Conn) {
-		if _, err := readHead(c); err != nil {
+	testpeer.CheckLeaks(t)
+	pki := testpeer.NewPKI(t)
+	silent := testpeer.NewRawServer(t, func(c net.Conn) { io.Copy(io.Discard, c) })
+	stall := testpeer.NewRawServer(t, func(c net.Conn) {
+		if _, err := testpeer.ReadHead(c); err != nil {
 			return
 		}
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nten bytes.")
 		io.Copy(io.Discard, c)
 	})
-	tr := &Transport{TLS: tlsx.Client(pki.roots, "")}
+	tr := &Transport{TLS: tlsx.Client(pki.Roots, "")}
 	cl := transportClient(t, tr)
 	within := func(t *testing.T, start time.Time) {
 		t.Helper()
@@ -668,8 +649,8 @@ func TestTransportCancel(t *testing.T) {
 }
 
 func TestTransportConcurrent(t *testing.T) {
-	checkLeaks(t)
-	srv, conns := countedServer(t, http.HandlerFunc(echo))
+	testpeer.CheckLeaks(t)
+	srv, conns := testpeer.CountedServer(t, http.HandlerFunc(echo))
 	cl := transportClient(t, &Transport{MaxIdlePerHost: 8})
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
@@ -700,7 +681,7 @@ func TestTransportConcurrent(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if n := conns.n.Load(); n > 8 {
+	if n := conns.N.Load(); n > 8 {
 		t.Errorf("server accepted %d connections; want at most 8", n)
 	}
 }
@@ -708,8 +689,8 @@ func TestTransportConcurrent(t *testing.T) {
 // TestTransportRefuses: requests the Transport cannot send fail before a
 // byte (or a connection) goes out.
 func TestTransportRefuses(t *testing.T) {
-	checkLeaks(t)
-	srv, conns := countedServer(t, http.HandlerFunc(echo))
+	testpeer.CheckLeaks(t)
+	srv, conns := testpeer.CountedServer(t, http.HandlerFunc(echo))
 	tr := &Transport{}
 	cl := transportClient(t, tr)
 	port := srv.URL[strings.LastIndexByte(srv.URL, ':')+1:]
@@ -749,8 +730,8 @@ func TestTransportRefuses(t *testing.T) {
 				resp.Body.Close()
 				t.Fatalf("RoundTrip = %d; want an error", resp.StatusCode)
 			}
-			if !errors.Is(err, ErrInvalidParameter) {
-				t.Errorf("RoundTrip = %v; want ErrInvalidParameter", err)
+			if !errors.Is(err, h1.ErrInvalidParameter) {
+				t.Errorf("RoundTrip = %v; want h1.ErrInvalidParameter", err)
 			}
 			if !closed.Load() {
 				t.Error("request body not closed")
@@ -762,7 +743,7 @@ func TestTransportRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if n := conns.n.Load(); n != 1 {
+	if n := conns.N.Load(); n != 1 {
 		t.Errorf("server accepted %d connections; want 1 (only the good request)", n)
 	}
 }
@@ -783,12 +764,12 @@ type closeNotifier struct {
 func (c closeNotifier) Close() error { c.closed.Store(true); return nil }
 
 func TestTransportNginx(t *testing.T) {
-	pki := newPKI(t)
-	ng := startNginx(t, pki)
-	checkLeaks(t)
-	cl := transportClient(t, &Transport{TLS: tlsx.Client(pki.roots, "")})
-	base := "http://127.0.0.1:" + strconv.Itoa(ng.port)
-	tlsBase := "https://127.0.0.1:" + strconv.Itoa(ng.tlsPort)
+	pki := testpeer.NewPKI(t)
+	ng := testpeer.StartNginx(t, pki)
+	testpeer.CheckLeaks(t)
+	cl := transportClient(t, &Transport{TLS: tlsx.Client(pki.Roots, "")})
+	base := "http://127.0.0.1:" + strconv.Itoa(ng.Port)
+	tlsBase := "https://127.0.0.1:" + strconv.Itoa(ng.TLSPort)
 	for _, b := range []string{base, tlsBase} {
 		resp, err := cl.Get(b + "/text.txt")
 		if err != nil {
@@ -796,8 +777,8 @@ func TestTransportNginx(t *testing.T) {
 		}
 		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if err != nil || !bytes.Equal(body, ng.text) || !resp.Uncompressed {
-			t.Errorf("%s/text.txt: %d bytes (want %d), %v, uncompressed %v", b, len(body), len(ng.text), err, resp.Uncompressed)
+		if err != nil || !bytes.Equal(body, ng.Text) || !resp.Uncompressed {
+			t.Errorf("%s/text.txt: %d bytes (want %d), %v, uncompressed %v", b, len(body), len(ng.Text), err, resp.Uncompressed)
 		}
 		if strings.HasPrefix(b, "https") && (resp.TLS == nil || len(resp.TLS.VerifiedChains) == 0) {
 			t.Errorf("resp.TLS = %v", resp.TLS)
@@ -809,11 +790,11 @@ func TestTransportNginx(t *testing.T) {
 		h := sha256.New()
 		n, err := io.Copy(h, resp.Body)
 		resp.Body.Close()
-		if err != nil || n != int64(len(ng.big)) || !bytes.Equal(h.Sum(nil), sha(ng.big)) || resp.ContentLength != int64(len(ng.big)) {
+		if err != nil || n != int64(len(ng.Big)) || !bytes.Equal(h.Sum(nil), sha(ng.Big)) || resp.ContentLength != int64(len(ng.Big)) {
 			t.Errorf("%s/big.bin: %d bytes, %v, length %d", b, n, err, resp.ContentLength)
 		}
 		// A chunked upload; nginx reads it and answers from its config.
-		resp, err = cl.Post(b+"/close", "application/octet-stream", onlyReader{bytes.NewReader(ng.big[:3<<20])})
+		resp, err = cl.Post(b+"/close", "application/octet-stream", onlyReader{bytes.NewReader(ng.Big[:3<<20])})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -832,9 +813,9 @@ func sha(b []byte) []byte { s := sha256.Sum256(b); return s[:] }
 // connection; a request with a body finds the pooled connection closed
 // before it reads a byte of the body.
 func TestTransportStaleConnection(t *testing.T) {
-	checkLeaks(t)
-	srv := newRawServer(t, func(c net.Conn) {
-		head, err := readHead(c)
+	testpeer.CheckLeaks(t)
+	srv := testpeer.NewRawServer(t, func(c net.Conn) {
+		head, err := testpeer.ReadHead(c)
 		if err != nil {
 			return
 		}
@@ -878,14 +859,14 @@ func TestTransportStaleConnection(t *testing.T) {
 }
 
 func TestTransportProxies(t *testing.T) {
-	checkLeaks(t)
-	pki := newPKI(t)
-	tlsSrv := tlsServer(t, pki, http.HandlerFunc(echo))
-	plain, _ := countedServer(t, http.HandlerFunc(echo))
+	testpeer.CheckLeaks(t)
+	pki := testpeer.NewPKI(t)
+	tlsSrv := testpeer.TLSServer(t, pki, http.HandlerFunc(echo))
+	plain, _ := testpeer.CountedServer(t, http.HandlerFunc(echo))
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("u:p"))
-	px := newForwardProxy(t, auth)
+	px := testpeer.NewForwardProxy(t, auth)
 	proxy := "http://u:p@127.0.0.1:" + strconv.Itoa(px.Port())
-	cl := transportClient(t, &Transport{TLS: tlsx.Client(pki.roots, ""), HTTPProxy: proxy, HTTPSProxy: proxy})
+	cl := transportClient(t, &Transport{TLS: tlsx.Client(pki.Roots, ""), HTTPProxy: proxy, HTTPSProxy: proxy})
 	for _, u := range []string{plain.URL + "/via", tlsSrv.URL + "/via"} {
 		for i := 0; i < 2; i++ {
 			resp, err := cl.Post(u, "text/plain", onlyReader{strings.NewReader("up")})
