@@ -174,6 +174,25 @@ func (p *Pool) Get(key Key) *h1.Client {
 	return found
 }
 
+// TakeOpening returns a connection of key that a request left opening
+// (Adopt) and that is not up yet, or nil; the caller owns it and finishes
+// opening it (Poll), instead of opening one more connection beside it.
+func (p *Pool) TakeOpening(key Key) *h1.Client {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	list := p.idle[key]
+	for i := len(list) - 1; i >= 0; i-- {
+		if ic := list[i]; ic.dialing {
+			p.idle[key] = append(list[:i], list[i+1:]...)
+			if len(p.idle[key]) == 0 {
+				delete(p.idle, key)
+			}
+			return ic.c
+		}
+	}
+	return nil
+}
+
 // Wait registers a request of key that is opening dialer because Get
 // found nothing: until the Waiter's Done, a connection of key that comes
 // back through Put is handed to the oldest Waiter instead of the idle

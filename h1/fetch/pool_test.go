@@ -87,6 +87,17 @@ func TestPoolAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Adopt(k, dialer)
+	// TakeOpening hands it out as it is, for the caller to finish; back
+	// in the pool, Get finishes it.
+	if s := dialer.Status(); s == h1.StatusResolving || s == h1.StatusConnecting {
+		if got := p.TakeOpening(k); got != dialer || p.Idle() != 0 {
+			t.Fatalf("TakeOpening = %p, Idle %d; want the adopted %p and none left", got, p.Idle(), dialer)
+		}
+		p.Adopt(k, dialer)
+	}
+	if p.TakeOpening(Key{Host: "other", Port: 1}) != nil {
+		t.Fatal("TakeOpening of another key returned a client")
+	}
 	var got *h1.Client
 	for end := time.Now().Add(10 * time.Second); got == nil && time.Now().Before(end); {
 		got = p.Get(k)

@@ -140,7 +140,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := p.Get(o.key)
 	var w *fetch.Waiter
 	if c == nil {
-		c = &h1.Client{}
+		// One left opening by an earlier request, else a new one.
+		if c = p.TakeOpening(o.key); c == nil {
+			c = &h1.Client{}
+		}
 		w = p.Wait(o.key, c)
 	}
 	// cur is the connection the request runs on: the one opened for it,
@@ -347,7 +350,10 @@ func (t *Transport) dial(ctx context.Context, p *fetch.Pool, cur *atomic.Pointer
 	c := cur.Load()
 	c.Limits = t.Limits
 	c.SetBlockingMode(true)
-	err := o.key.Connect(c)
+	var err error
+	if s := c.Status(); s != h1.StatusResolving && s != h1.StatusConnecting {
+		err = o.key.Connect(c) // a new client; else one the pool had opening
+	}
 	for err == nil && ctx.Err() == nil {
 		if s := c.Status(); s != h1.StatusResolving && s != h1.StatusConnecting {
 			break
