@@ -28,16 +28,6 @@ const (
 	clientOpen                           // connected: requests flow
 )
 
-// bodyState is what the next bytes of an open connection are.
-type bodyState uint8
-
-const (
-	readHead    bodyState = iota // a response head (the zero value)
-	readLength                   // left more bytes of a Content-Length body
-	readChunked                  // a chunked body, through chunk
-	readClose                    // a body that ends when the server closes
-)
-
 // maxFields is how many header fields a response may have.
 const maxFields = 100
 
@@ -58,13 +48,14 @@ type client struct {
 	connectStart   int64 // connecting: when the attempt started
 	handshakeStart int64 // handshaking: when the TCP connection was made
 
-	// Read side: buf[r:n] holds bytes not yet parsed.
-	buf   []byte
-	r, n  int
-	body  bodyState
-	left  int64 // readLength: body bytes still to come
-	head  parser.ResponseHead
-	chunk parser.ChunkedDecoder
+	// Read side: buf[r:n] holds bytes not yet read by rr, the response
+	// reader; started says a response is under way, inHead that its head
+	// is not complete yet.
+	buf     []byte
+	r, n    int
+	rr      parser.ResponseReader
+	started bool
+	inHead  bool
 
 	// Write side: wbuf[woff:] holds the bytes of queued requests not yet
 	// written. Its capacity grows to what Pipeline requests need, once.
@@ -96,14 +87,13 @@ func newClient(w *worker, index int, nextDue int64) *client {
 		target:  make([]int32, p),
 		nextDue: nextDue,
 	}
-	c.head.Headers = make([]parser.Header, 0, maxFields)
+	c.rr.Head.Headers = make([]parser.Header, 0, maxFields)
 	longest := 0
 	for _, r := range w.reqs {
 		longest = max(longest, len(r))
 	}
 	c.wbuf = make([]byte, 0, p*longest)
-	c.head.Method = w.methods[0]
-	c.chunk.Trailers = make([]parser.Header, 0, 16)
+	c.rr.Trailers = make([]parser.Header, 0, 16)
 	c.handler = c.handle
 	c.io = c.peer
 	if w.tlsOpts != nil {
@@ -148,8 +138,7 @@ func (c *client) close() {
 	c.lose()
 	c.r, c.n, c.answers = 0, 0, 0
 	c.wbuf, c.woff = c.wbuf[:0], 0
-	c.body = readHead
-	c.head.Reset()
+	c.started, c.inHead = false, false
 }
 
 // lose gives up the requests in flight.
@@ -293,83 +282,55 @@ func (c *client) makeRoom() bool {
 	return true
 }
 
-// consume parses the responses in buf[r:n], in place. It returns false
+// consume reads the responses in buf[r:n] through the response reader
+// (body bytes are views it skips; nothing is copied). It returns false
 // when the connection ended (and was restarted) meanwhile.
 func (c *client) consume(now int64) bool {
 	w := c.w
 	for {
-		switch c.body {
-		case readHead:
+		if !c.started {
 			if c.r == c.n {
 				c.r, c.n = 0, 0
 				return true
 			}
-			if c.inflight > 0 {
-				c.head.Method = w.methods[c.target[c.first]] // HEAD has no body
-			}
-			m, err := parser.ParseResponseHead(c.buf[c.r:c.n], &c.head)
-			if err == parser.ErrNeedMore {
-				return true
-			}
-			if err != nil || c.inflight == 0 {
-				w.errors.Parse++ // a bad head, or an answer to no request
+			if c.inflight == 0 {
+				w.errors.Parse++ // an answer to no request
 				c.fail(now)
 				return false
 			}
-			c.r += m
-			if c.head.Interim() {
-				c.head.Reset()
-				continue
+			c.rr.Start(w.methods[c.target[c.first]], false) // HEAD has no body
+			c.started, c.inHead = true, true
+		}
+		if c.inHead && c.r == c.n {
+			c.r, c.n = 0, 0
+			return true
+		}
+		ev, k, err := c.rr.Next(c.buf[c.r:c.n])
+		c.r += k
+		if err != nil {
+			w.errors.Parse++ // a bad head or body framing
+			c.fail(now)
+			return false
+		}
+		switch ev {
+		case parser.EventNeedMore:
+			if k == 0 || c.r == c.n {
+				return true
 			}
-			switch c.head.Framing {
-			case parser.FramingNone:
-				if !c.complete(now) {
-					return false
-				}
-			case parser.FramingLength:
-				c.left = c.head.ContentLength
-				c.body = readLength
-			case parser.FramingChunked:
-				c.chunk.Reset()
-				c.body = readChunked
-			case parser.FramingClose:
-				c.body = readClose
-			default: // a tunnel: this is no longer HTTP
+		case parser.EventInterim:
+			// Another head follows.
+		case parser.EventHead:
+			c.inHead = false
+			if c.rr.Tunnel() { // this is no longer HTTP
 				w.errors.Parse++
 				c.fail(now)
 				return false
 			}
-		case readLength:
-			k := int64(c.n - c.r)
-			if k > c.left {
-				k = c.left
-			}
-			c.r += int(k)
-			c.left -= k
-			if c.left > 0 {
-				return true
-			}
+		case parser.EventEnd:
+			c.started = false
 			if !c.complete(now) {
 				return false
 			}
-		case readChunked:
-			_, k, err := c.chunk.DecodeInPlace(c.buf[c.r:c.n])
-			c.r += k
-			switch {
-			case c.chunk.Done():
-				if !c.complete(now) {
-					return false
-				}
-			case err == parser.ErrNeedMore:
-				return true
-			case err != nil:
-				w.errors.Parse++
-				c.fail(now)
-				return false
-			}
-		case readClose:
-			c.r = c.n
-			return true
 		}
 	}
 }
@@ -387,16 +348,14 @@ func (c *client) complete(now int64) bool {
 	w.inflight--
 	w.requests++
 	w.lastResponse = now
-	if c.head.Status >= 400 {
+	if c.rr.Head.Status >= 400 {
 		w.errors.Status++
 	}
 	c.answers++
 	if w.cfg.observe != nil {
-		w.cfg.observe(c.index, c.answers, &c.head)
+		w.cfg.observe(c.index, c.answers, &c.rr.Head)
 	}
-	keep := c.head.KeepAlive
-	c.head.Reset()
-	c.body = readHead
+	keep := c.rr.Head.KeepAlive
 	if !keep {
 		// The server closes after this response: requests pipelined
 		// behind it are lost, and a new connection takes over.
@@ -410,9 +369,12 @@ func (c *client) complete(now int64) bool {
 // until the close, counts a read error when responses were still due,
 // and connects again.
 func (c *client) ended(now int64) {
-	if c.body == readClose {
-		c.complete(now) // restarts: the response is not kept alive
-		return
+	if c.started && !c.inHead {
+		if ev, err := c.rr.EOF(); err == nil && ev == parser.EventEnd {
+			c.started = false
+			c.complete(now) // restarts: the response is not kept alive
+			return
+		}
 	}
 	if c.inflight > 0 || c.r < c.n {
 		c.w.errors.Read++

@@ -58,10 +58,10 @@
 //
 // The sockets are registered edge-triggered for both directions, once per
 // connection, so a request costs two system calls (a write and a read),
-// plus a share of one epoll_wait. A connection parses its responses in
-// place in its own read buffer: the head's fields are views into it, a
-// Content-Length body is skipped over, a chunked body goes through a
-// parser.ChunkedDecoder in place. Once the buffers have their size a
+// plus a share of one epoll_wait. A connection reads its responses with
+// parser.ResponseReader (the reader of h1.Client and h1 parse) in its own
+// read buffer: the head's fields are views into it, and body bytes, of a
+// length or chunked, are views it skips over. Once the buffers have their size a
 // plain HTTP request allocates nothing (see TestConsumeAllocatesNothing
 // and BenchmarkLoopback); over TLS the records are sealed and opened by
 // uTLS, which allocates on its own account.
