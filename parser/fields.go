@@ -219,7 +219,6 @@ func lineEnd(b []byte, j int, o *Options, bad Kind) (int, error) {
 func parseFields(b []byte, i int, hs []Header, n int, dry bool, o *Options) ([]Header, int, int, error) {
 	valStart, valEnd := -1, -1 // raw value bounds of the last field, for obs-fold
 	cur := fieldCursor{on: useBlockScan && len(b)-i >= scanMin, lim: -1}
-	base, lim := 0, -1 // cur's, kept in registers
 	for {
 		// Fast path, first: a clean "name: value CRLF" line, the ends of its
 		// name and value found by the cursor (the block scan's masks, or
@@ -231,16 +230,14 @@ func parseFields(b []byte, i int, hs []Header, n int, dry bool, o *Options) ([]H
 		var j int
 		if !cur.on {
 			j = scanName(b, i)
-		} else if r := i - base; r >= 0 && r <= lim {
+		} else if r := i - cur.base; r >= 0 && r <= cur.lim {
 			if x := window(&cur.s.nonToken, r); x != 0 {
 				j = i + bits.TrailingZeros64(x)
 			} else {
 				j = cur.name(b, i)
-				base, lim = cur.base, cur.lim
 			}
 		} else {
 			j = cur.name(b, i)
-			base, lim = cur.base, cur.lim
 		}
 		if j > i && j < len(b) && b[j] == ':' {
 			vs := j + 1
@@ -250,21 +247,19 @@ func parseFields(b []byte, i int, hs []Header, n int, dry bool, o *Options) ([]H
 			var e int
 			if !cur.on {
 				e = scanCTL(b, vs)
-			} else if r := vs - base; r >= 0 && r <= lim {
+			} else if r := vs - cur.base; r >= 0 && r <= cur.lim {
 				x, p := window(&cur.s.nonField, r), r
-				for x == 0 && p+56 <= lim {
+				for x == 0 && p+56 <= cur.lim {
 					p += 56
 					x = window(&cur.s.nonField, p)
 				}
 				if x != 0 {
-					e = base + p + bits.TrailingZeros64(x)
+					e = cur.base + p + bits.TrailingZeros64(x)
 				} else {
 					e = cur.value(b, vs)
-					base, lim = cur.base, cur.lim
 				}
 			} else {
 				e = cur.value(b, vs)
-				base, lim = cur.base, cur.lim
 			}
 			if e+1 < len(b) && b[e] == '\r' && b[e+1] == '\n' && (vs == e || !isOWS(b[vs])) {
 				ve := e
