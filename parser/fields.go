@@ -218,70 +218,15 @@ func lineEnd(b []byte, j int, o *Options, bad Kind) (int, error) {
 // dry run validates lines as they arrive, before the one full parse.
 func parseFields(b []byte, i int, hs []Header, n int, dry bool, o *Options) ([]Header, int, int, error) {
 	valStart, valEnd := -1, -1 // raw value bounds of the last field, for obs-fold
-	cur := fieldCursor{on: useBlockScan && len(b)-i >= scanMin, lim: -1}
 	for {
-		// Fast path, first: a clean "name: value CRLF" line, the ends of its
-		// name and value found by the cursor (the block scan's masks, or
-		// eight-byte steps). Anything else (an error, more OWS, a bare
-		// LF, the end of the input; a tab too, without the masks) takes
-		// the exact path below, which names the rule.
-		// The cursor's lookups are written out here, where the compiler
-		// keeps them inline; find and the loops take the rest.
-		var j int
-		if !cur.on {
-			j = scanName(b, i)
-		} else if r := i - cur.base; r >= 0 && r <= cur.lim {
-			if x := window(&cur.s.nonToken, r); x != 0 {
-				j = i + bits.TrailingZeros64(x)
-			} else {
-				j = cur.name(b, i)
-			}
-		} else {
-			j = cur.name(b, i)
-		}
-		if j > i && j < len(b) && b[j] == ':' {
-			vs := j + 1
-			if vs < len(b) && b[vs] == ' ' {
-				vs++
-			}
-			var e int
-			if !cur.on {
-				e = scanCTL(b, vs)
-			} else if r := vs - cur.base; r >= 0 && r <= cur.lim {
-				x, p := window(&cur.s.nonField, r), r
-				for x == 0 && p+56 <= cur.lim {
-					p += 56
-					x = window(&cur.s.nonField, p)
-				}
-				if x != 0 {
-					e = cur.base + p + bits.TrailingZeros64(x)
-				} else {
-					e = cur.value(b, vs)
-				}
-			} else {
-				e = cur.value(b, vs)
-			}
-			if e+1 < len(b) && b[e] == '\r' && b[e+1] == '\n' && (vs == e || !isOWS(b[vs])) {
-				ve := e
-				for ve > vs && isOWS(b[ve-1]) {
-					ve--
-				}
-				if n == cap(hs) {
-					return hs, i, n, perr(KindTooManyHeaders, i)
-				}
-				n++
-				if !dry {
-					hs = hs[:len(hs)+1]
-					f := &hs[len(hs)-1]
-					f.Name = b[i:j]
-					f.Value = b[vs:ve]
-					valStart, valEnd = vs, e
-				}
-				i = e + 2
-				continue
+		if useBlockScan && i < len(b) && isToken[b[i]] {
+			// The block scan takes the plain field lines; this loop
+			// takes the line it stops at, and names the rule it breaks.
+			var vs, ve int
+			if hs, i, n, vs, ve = walkFields(b, i, hs, n, dry, !o.RejectBareLF); vs >= 0 {
+				valStart, valEnd = vs, ve
 			}
 		}
-
 		if i >= len(b) {
 			return hs, i, n, ErrNeedMore
 		}
@@ -321,7 +266,37 @@ func parseFields(b []byte, i int, hs []Header, n int, dry bool, o *Options) ([]H
 			continue
 		}
 
-		j = scanColon(b, i)
+		// Fast path: a clean "name: value CRLF" line, found with one
+		// pass of eight-byte steps for the colon and one for the end of
+		// the value. Anything else (an error, a tab, more OWS, the end of
+		// the input) takes the exact path below, which names the rule.
+		if j := scanName(b, i); j > i && j < len(b) && b[j] == ':' {
+			vs := j + 1
+			if vs < len(b) && b[vs] == ' ' {
+				vs++
+			}
+			if e := scanCTL(b, vs); e+1 < len(b) && b[e] == '\r' && b[e+1] == '\n' && (vs == e || !isOWS(b[vs])) {
+				ve := e
+				for ve > vs && b[ve-1] == ' ' {
+					ve--
+				}
+				if n == cap(hs) {
+					return hs, i, n, perr(KindTooManyHeaders, i)
+				}
+				n++
+				if !dry {
+					hs = hs[:len(hs)+1]
+					f := &hs[len(hs)-1]
+					f.Name = b[i:j]
+					f.Value = b[vs:ve]
+					valStart, valEnd = vs, e
+				}
+				i = e + 2
+				continue
+			}
+		}
+
+		j := scanColon(b, i)
 		if j == i || j >= len(b) || !allToken(b[i:j]) {
 			// Find the first byte that is not a tchar and say why.
 			j = scanToken(b, i)

@@ -75,7 +75,6 @@ const (
 	scanFirst = 512            // bytes classified by the first call
 	scanReach = 64             // bytes from a lookup's start that it may read
 	scanAll   = 1 << 30        // blockScan.hi once b is classified to its end
-	scanMin   = 256            // fewer bytes of fields than this go to the loops
 )
 
 // scanMasks holds the masks of up to scanLimit bytes, as little-endian
@@ -163,84 +162,106 @@ func window(m *[(scanWords + 1) * 8]byte, r int) uint64 {
 	return binary.LittleEndian.Uint64(m[k:k+8]) >> (uint(r) & 7)
 }
 
-// fieldCursor finds, for the field-line code of parseFields, where a
-// name or a value ends: the first byte at or after a given index that is
-// not a tchar, or not a field byte. It only moves over bytes the masks
-// proved to be of the class; every rule of a field line (the colon, the
-// OWS, the line's end, the count) is checked by parseFields itself. With
-// the block scan off, or past what the masks hold, the eight-byte loops
-// answer.
-type fieldCursor struct {
-	on   bool // the block scan is in use
-	base int  // the index in b of the masks' byte 0
-	lim  int  // the last mask index a lookup may start at inline; -1: none
-	s    blockScan
-}
-
-// name returns the index of the first byte at or after i that is not a
-// tchar, or len(b). (parseFields does the first lookup of the masks
-// inline, and calls name for the rest.)
-func (c *fieldCursor) name(b []byte, i int) int {
-	if c.on {
-		if p, ok := c.find(&c.s.nonToken, b, i); ok {
-			return p
-		}
-		return scanName(b, i)
-	}
-	return scanName(b, i)
-}
-
-// value returns the index of the first byte at or after i that may not
-// be inside a field value (with the block scan: a CTL other than HTAB, or
-// DEL; with the loops: any CTL or DEL, so that a tab takes the exact path
-// of parseFields), or len(b).
-func (c *fieldCursor) value(b []byte, i int) int {
-	if c.on {
-		if p, ok := c.find(&c.s.nonField, b, i); ok {
-			return p
-		}
-		return scanValue(b, i)
-	}
-	return scanCTL(b, i)
-}
-
-// find returns the index in b of the first set bit of m at or after i.
-// It classifies more of b as the lookups reach it, and starts the masks
-// again at i once i is past what they can hold. When a lookup runs past
-// the classified bytes it reports false, and the caller's loop takes over
-// from i.
-func (c *fieldCursor) find(m *[(scanWords + 1) * 8]byte, b []byte, i int) (int, bool) {
-	r := i - c.base
-	if r < 0 || r > scanLimit-scanReach || c.s.b == nil {
-		// Classify what the masks can hold at once: a head's fields
-		// usually fit, and each call of the classifier costs its setup.
-		c.base, r = i, 0
-		c.s = blockScan{b: b[i:]}
-		for c.s.hi < min(len(c.s.b), scanLimit) && c.s.more() {
-		}
-		c.limit()
-	}
-	for r > c.lim {
-		if !c.s.more() {
-			return 0, false
-		}
-		c.limit()
-	}
-	x, p := window(m, r), r
-	for x == 0 {
-		p += 56
-		for p > c.lim {
-			if !c.s.more() {
-				return 0, false
+// walkFields parses the field lines at b[i0:] that need no rule named: a
+// name of tchars, a colon, OWS, field bytes and CRLF (or LF, when bareLF
+// is set), as parseFields would. It stops at the first line that is
+// anything else (the empty line, an error, obs-fold, the end of b, one
+// field more than cap(hs)) or that ends beyond the 1 KiB it classifies,
+// and leaves that line to parseFields.
+//
+// It returns hs and n with the fields added, the index of the line it
+// stopped at, and the raw bounds of the last value it stored (-1 when it
+// stored none), for obs-fold. The other arguments are those of
+// parseFields; i0 < len(b).
+func walkFields(b []byte, i0 int, hs []Header, n int, dry, bareLF bool) (_ []Header, _, _, valStart, valEnd int) {
+	b = b[i0:] // the walk's indexes are from i0; its slices are those of the whole
+	s := blockScan{b: b}
+	s.more()
+	stored := len(hs)
+	// The start of the next line comes from the line feeds: lfs holds
+	// those of word lw not yet used.
+	lw, lfs := 0, binary.LittleEndian.Uint64(s.lineFeed[:])
+	i := 0
+	// The line loop makes no calls, so that the compiler keeps its state
+	// in registers: when a lookup would read past the classified bytes,
+	// it breaks out to classify more and starts the line again; at a line
+	// it does not take, it jumps to done.
+	for {
+		limit := s.hi - scanReach // the last start of a lookup
+	line:
+		for i <= limit {
+			// The name: up to the first byte that is not a tchar, which
+			// must be the colon.
+			x, p := window(&s.nonToken, i), i
+			for x == 0 {
+				if p += 56; p > limit {
+					break line
+				}
+				x = window(&s.nonToken, p)
 			}
-			c.limit()
+			j := p + bits.TrailingZeros64(x)
+			if j == i || j >= len(b) || b[j] != ':' {
+				goto done
+			}
+			vs := j + 1
+			for vs < len(b) && isOWS(b[vs]) {
+				vs++
+			}
+			// The value: up to the first byte that is not a field byte,
+			// which must end the line.
+			if vs > limit {
+				break
+			}
+			x, p = window(&s.nonField, vs), vs
+			for x == 0 {
+				if p += 56; p > limit {
+					break line
+				}
+				x = window(&s.nonField, p)
+			}
+			e := p + bits.TrailingZeros64(x)
+			// The line's end: the next line feed.
+			for lfs == 0 {
+				if lw+1 >= scanWords || (lw+2)*64 > s.hi {
+					break line
+				}
+				lw++
+				lfs = binary.LittleEndian.Uint64(s.lineFeed[lw*8:])
+			}
+			lf := lw*64 + bits.TrailingZeros64(lfs)
+			if e >= len(b) || !(lf == e+1 && b[e] == '\r' || lf == e && bareLF) || n == cap(hs) {
+				goto done
+			}
+			lfs &= lfs - 1
+			ve := e
+			for ve > vs && isOWS(b[ve-1]) {
+				ve--
+			}
+			n++
+			if !dry {
+				hs = hs[:len(hs)+1]
+				f := &hs[len(hs)-1]
+				f.Name = b[i:j]
+				f.Value = b[vs:ve]
+			}
+			i = lf + 1
 		}
-		x = window(m, p)
+		if !s.more() {
+			break
+		}
 	}
-	return c.base + p + bits.TrailingZeros64(x), true
-}
-
-// limit sets lim from what the masks hold.
-func (c *fieldCursor) limit() {
-	c.lim = min(c.s.hi, scanLimit) - scanReach
+done:
+	// The raw bounds of the last value: it was trimmed of OWS up to the
+	// line's end.
+	valStart, valEnd = -1, -1
+	if len(hs) > stored {
+		v := hs[len(hs)-1].Value
+		valStart = cap(b) - cap(v)
+		valEnd = valStart + len(v)
+		for isOWS(b[valEnd]) {
+			valEnd++
+		}
+		valStart, valEnd = i0+valStart, i0+valEnd
+	}
+	return hs, i0 + i, n, valStart, valEnd
 }
