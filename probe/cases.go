@@ -1,9 +1,9 @@
 package probe
 
 import (
-	_ "embed"
 	"bufio"
 	"bytes"
+	_ "embed"
 	"errors"
 	"fmt"
 	"regexp"
