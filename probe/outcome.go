@@ -19,7 +19,7 @@ const (
 	// server had gone.
 	EndReset
 	// EndTimeout: a response was still awaited when nothing arrived for
-	// Options.ReadTimeout.
+	// Options.ReadTimeout, or the context's deadline passed.
 	EndTimeout
 	// EndOpen: every awaited response arrived and the server then kept
 	// the connection open and quiet for Options.Linger.

@@ -47,11 +47,27 @@ func (c *Case) Judge(o *Outcome) Verdict {
 // Run sends c to t (with host and path for {host} and {path}) and judges
 // the outcome. A connect or TLS failure is the Error verdict with Err set.
 func Run(ctx context.Context, t Target, path string, c *Case, opts Options) Result {
-	r := Result{Case: c, Target: t}
-	r.Outcome, r.Err = SendRaw(ctx, t, c.Bytes(t.HostHeader(), path), opts)
+	return RunBytes(ctx, t, c.Bytes(t.HostHeader(), path), c, opts)
+}
+
+// Signature is the outcome's Signature, or "error" when nothing could be
+// sent.
+func (r *Result) Signature() string {
 	if r.Err != nil {
+		return "error"
+	}
+	return r.Outcome.Signature()
+}
+
+// RunBytes sends raw to t and returns the result, judged against c when c
+// is not nil (a mutated case has no verdict: Verdict is empty).
+func RunBytes(ctx context.Context, t Target, raw []byte, c *Case, opts Options) Result {
+	r := Result{Case: c, Target: t}
+	r.Outcome, r.Err = SendRaw(ctx, t, raw, opts)
+	switch {
+	case r.Err != nil:
 		r.Verdict = Error
-	} else {
+	case c != nil:
 		r.Verdict = c.Judge(&r.Outcome)
 	}
 	return r

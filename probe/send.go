@@ -125,7 +125,8 @@ func dial(t Target, opts *Options) (peer, *conn.TCP, error) {
 // parser.AppendRequestHead), and reads what comes back with the strict
 // response parser while it writes, until the exchange ends (see End). It
 // waits at most opts.ReadTimeout for any byte while a response is awaited,
-// so it never hangs on a silent server.
+// so it never hangs on a silent server; a deadline of ctx also ends the
+// exchange, as EndTimeout (a cancel is EndCanceled).
 //
 // The error is not nil only when no byte could be sent: ErrConnect,
 // ErrTLS, ErrCloseWriteTLS. Everything the server did, including closing
@@ -137,7 +138,7 @@ func SendRaw(ctx context.Context, t Target, raw []byte, opts Options) (Outcome, 
 		return Outcome{}, ErrCloseWriteTLS
 	}
 	if err := ctx.Err(); err != nil {
-		return Outcome{End: EndCanceled, Err: err}, nil
+		return Outcome{End: ctxEnd(err), Err: err}, nil
 	}
 	p, tcp, err := dial(t, &o)
 	if err != nil {
@@ -157,8 +158,8 @@ func SendRaw(ctx context.Context, t Target, raw []byte, opts Options) (Outcome, 
 	last := time.Now()
 	var sendErr error
 	for r.out.End == EndNone {
-		if ctx.Err() != nil {
-			r.out.End, r.out.Err = EndCanceled, ctx.Err()
+		if err := ctx.Err(); err != nil {
+			r.out.End, r.out.Err = ctxEnd(err), err
 			break
 		}
 		progress := false
@@ -231,6 +232,15 @@ func SendRaw(ctx context.Context, t Target, raw []byte, opts Options) (Outcome, 
 	r.out.SendErr = sendErr
 	r.out.Read = int64(len(r.buf))
 	return r.out, nil
+}
+
+// ctxEnd is the end of an exchange that its context stopped: a deadline
+// is a timeout, anything else a cancel.
+func ctxEnd(err error) End {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return EndTimeout
+	}
+	return EndCanceled
 }
 
 // endStream classifies the error of a read: the end of the stream (the
