@@ -114,6 +114,8 @@ func TestExpectMatch(t *testing.T) {
 		{"timeout", o(EndTimeout), true},
 		{"400 | responses=1 closed", o(EndClosed, 200), true},
 		{"2xx", o(EndParseError, 200), false},
+		{"400 | malformed", o(EndParseError), true},
+		{"malformed", o(EndClosed), false},
 	} {
 		e, err := ParseExpect(tc.expect)
 		if err != nil {

@@ -19,9 +19,11 @@ import (
 //	closed        the server closed or reset the connection at the end
 //	open          the server kept the connection open after the answers
 //	timeout       the server did not finish an answer in time
+//	malformed     the strict parser refused the server's bytes (for an
+//	              HTTP/0.9 answer, say)
 //
 // An outcome that ended in a parse error (a malformed response) matches
-// no alternative.
+// only an alternative with malformed.
 type Expect struct {
 	// Text is the expectation as written.
 	Text string
@@ -67,6 +69,8 @@ func parseCond(tok string) (cond, error) {
 		return cond{op: 'e', end: EndOpen}, nil
 	case "timeout":
 		return cond{op: 'e', end: EndTimeout}, nil
+	case "malformed":
+		return cond{op: 'e', end: EndParseError}, nil
 	}
 	if v, ok := strings.CutPrefix(tok, "responses="); ok {
 		n, err := strconv.Atoi(v)
@@ -117,12 +121,16 @@ func statusMatches(p string, status int) bool {
 
 // Match reports whether the outcome is one of the acceptable ones.
 func (e Expect) Match(o *Outcome) bool {
-	if o.End == EndParseError {
-		return false
-	}
 	fs := o.Finals()
 outer:
 	for _, alt := range e.alts {
+		malformed := false
+		for _, c := range alt {
+			malformed = malformed || (c.op == 'e' && c.end == EndParseError)
+		}
+		if o.End == EndParseError && !malformed {
+			continue
+		}
 		for _, c := range alt {
 			if !c.holds(o, fs) {
 				continue outer
