@@ -53,7 +53,8 @@ type Options struct {
 	MaxRead int
 	// Await is how many final responses to wait for with ReadTimeout
 	// before waiting with Linger. Zero means as many as the strict parser
-	// finds complete requests in the bytes sent, and at least one.
+	// finds complete requests in the bytes sent, and at least one; a
+	// negative value means none: Linger from the first byte sent on.
 	Await int
 	// TLS are the TLS options for an https target; nil means
 	// tlsx.Client(nil, ""): the system roots and the host name verified.
@@ -150,7 +151,10 @@ func SendRaw(ctx context.Context, t Target, raw []byte, opts Options) (Outcome, 
 
 	count := CountRequests(raw)
 	await := o.Await
-	if await <= 0 {
+	switch {
+	case await < 0:
+		await = 0
+	case await == 0:
 		await = max(1, len(count.Methods))
 	}
 	r := &responseReader{methods: count.Methods, buf: make([]byte, 0, min(o.MaxRead, 64<<10))}
