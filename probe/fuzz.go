@@ -45,10 +45,14 @@ func (e *ExchangeError) Unwrap() error { return ErrExchange }
 //     response fails), and the exchange ends: the server answers, then
 //     closes or stays quiet, within opts.ReadTimeout of each byte.
 //  2. Not more than N final responses when the count stopped at the end
-//     of data or at a request that asks to close; N+1 when data ends
-//     inside a request (the server may refuse the rest at the end of the
-//     stream); any number when the parser rejected a request, since the
-//     server may read bytes that the strict parser refuses.
+//     of data. After a request that asks to close, more only when each
+//     extra one is an error (status 400 or more): the server may not see
+//     the close (net/http finds "keep-alive" in "Connection: keep-alive
+//     0", which is no valid list) but must then refuse what follows as
+//     it does. N+1 when data ends inside a request (the server may refuse
+//     the rest at the end of the stream); any number when the parser
+//     rejected a request, since the server may read bytes that the strict
+//     parser refuses.
 //  3. Not fewer than N final responses, unless the last one is an error
 //     (status 400 or more) or announces the close (Connection: close,
 //     or HTTP/1.0 without keep-alive), and the server then closed: a
@@ -88,9 +92,15 @@ func CheckExchange(ctx context.Context, t Target, data []byte, opts Options) err
 	}
 	fs := out.Finals()
 	switch count.Stop {
-	case StopEnd, StopClose:
+	case StopEnd:
 		if len(fs) > n {
 			return bad("more responses than requests")
+		}
+	case StopClose:
+		for _, r := range fs[min(n, len(fs)):] {
+			if r.Status < 400 {
+				return bad("a request after the close answered")
+			}
 		}
 	case StopIncomplete:
 		if len(fs) > n+1 {
