@@ -30,9 +30,10 @@ $(BIN)/benchstat:
 tools: $(BIN)/staticcheck $(BIN)/benchstat
 
 # deps installs the third-party peers the tests run against, once: nginx
-# (HTTP and TLS server), openssl (s_server) and tinyproxy (forward proxy).
+# (HTTP and TLS server), openssl (s_server), tinyproxy (forward proxy), and
+# for h1 probe's tests lighttpd, Apache httpd, HAProxy, Python and Node.js.
 deps:
-	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx openssl:/usr/bin/openssl tinyproxy:/usr/bin/tinyproxy"
+	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx openssl:/usr/bin/openssl tinyproxy:/usr/bin/tinyproxy lighttpd:/usr/sbin/lighttpd apache2:/usr/sbin/apache2 haproxy:/usr/sbin/haproxy python3:/usr/bin/python3 nodejs:/usr/bin/node"
 
 # debs installs each package:binary pair of DEBS_WANTED whose binary is
 # missing. A policy-rc.d that refuses keeps the packages from starting

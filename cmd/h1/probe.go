@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,7 +19,7 @@ import (
 )
 
 const probeUsage = `usage: h1 probe [flags] URL
-       h1 probe --compare [--mutate N --seed S] [flags] URL URL...
+       h1 probe --compare [--mutate N --seed S] [flags] [NAME=]URL [NAME=]URL...
 
 Sends a catalogue of raw requests (compliance, request smuggling,
 robustness; each with its RFC 9110/9112 section) to a server, one
@@ -37,7 +38,8 @@ a table of verdicts. The URL's path ({path} in the cases) should answer
   --json           print one JSON object instead of the table
   --compare        send every case to each URL and report where the
                    servers answer differently (status, number of
-                   responses, how the connection ended)
+                   responses, how the connection ended); NAME= before a
+                   URL names its column
   --mutate N       with --compare: also send N mutated variants of the
                    cases (flipped, inserted and deleted bytes, duplicated
                    fields, changed case and whitespace)
@@ -111,6 +113,7 @@ func parseProbeFlags(args []string) (*probeFlags, error) {
 // probeTarget is a parsed URL of the command line.
 type probeTarget struct {
 	url    string
+	label  string // a NAME= before the URL, or A, B, C...
 	target probe.Target
 	path   string
 }
@@ -186,6 +189,10 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	}
 	var targets []probeTarget
 	for _, s := range f.urls {
+		label := ""
+		if l, u, ok := strings.Cut(s, "="); ok && labelRe.MatchString(l) {
+			label, s = l, u
+		}
 		t, err := probe.ParseTarget(s)
 		if err != nil {
 			return probeUsageError(stderr, err.Error())
@@ -194,7 +201,10 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		if u, err := url.Parse(s); err == nil && u.RequestURI() != "" {
 			path = u.RequestURI()
 		}
-		targets = append(targets, probeTarget{url: s, target: t, path: path})
+		if label == "" {
+			label = string(rune('A' + len(targets)))
+		}
+		targets = append(targets, probeTarget{url: s, label: label, target: t, path: path})
 	}
 	cases, err := selectCases(f)
 	if err != nil {
@@ -338,22 +348,22 @@ func (p *prober) compare(f *probeFlags, targets []probeTarget, cases []probe.Cas
 		}
 	}
 	if f.json {
-		var urls []string
+		var tj []map[string]string
 		for _, t := range targets {
-			urls = append(urls, t.url)
+			tj = append(tj, map[string]string{"label": t.label, "url": t.url})
 		}
-		writeJSON(stdout, map[string]any{"targets": urls, "seed": f.seed, "rows": rows,
+		writeJSON(stdout, map[string]any{"targets": tj, "seed": f.seed, "rows": rows,
 			"summary": map[string]int{"rows": len(rows), "differ": differ}})
 	} else {
 		fmt.Fprintf(stdout, "h1 probe --compare (%d cases, %d mutations, seed %d)\n", len(cases), f.mutate, f.seed)
-		for i, t := range targets {
-			fmt.Fprintf(stdout, "  [%c] %s\n", 'A'+i, t.url)
+		for _, t := range targets {
+			fmt.Fprintf(stdout, "  %s = %s\n", t.label, t.url)
 		}
 		fmt.Fprintln(stdout)
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprint(tw, "CASE")
-		for i := range targets {
-			fmt.Fprintf(tw, "\t[%c]", 'A'+i)
+		for _, t := range targets {
+			fmt.Fprintf(tw, "\t%s", t.label)
 		}
 		fmt.Fprintln(tw, "\t")
 		for _, r := range rows {
@@ -386,6 +396,9 @@ func (p *prober) compare(f *probeFlags, targets []probeTarget, cases []probe.Cas
 	}
 	return exitOK
 }
+
+// labelRe is what a NAME= before a --compare URL looks like.
+var labelRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.>-]*$`)
 
 // replaceHost names the target host to in a variant made for the host
 // from.
