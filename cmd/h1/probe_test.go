@@ -222,7 +222,7 @@ func TestProbeMutateDeterministic(t *testing.T) {
 	a, b := probeServer(t, false), probeServer(t, false)
 	variants := func(seed string) []string {
 		t.Helper()
-		code, out, errOut := runProbeArgs("--compare", "--json", "--mutate", "6", "--seed", seed, "--only", "smuggling", "--timeout", "500ms", a.URL, b.URL)
+		code, out, errOut := runProbeArgs("--compare", "--json", "--mutate", "6", "--seed", seed, "--only", "cl-te,baseline", "--timeout", "500ms", "--linger", "20ms", a.URL, b.URL)
 		if code != exitOK && code != exitFindings {
 			t.Fatalf("exit %d (stderr %q)", code, errOut)
 		}
