@@ -53,7 +53,8 @@ type RequestCount struct {
 // Content-Length or chunked framing, RFC 9112 §6.3). It counts complete
 // requests in order and stops at the end of b, after a request that asks
 // to close the connection, at the first request the parser rejects, or at
-// one that b holds only part of.
+// one that b holds only part of. The RequestCount holds copies: b may be
+// changed or reused after the call.
 func CountRequests(b []byte) RequestCount {
 	var (
 		c      RequestCount

@@ -226,7 +226,10 @@ func (r *responseReader) startBody(n int) {
 // methods are the methods of the requests in order (a HEAD answer has no
 // body); missing ones count as GET. eof says the server closed after b.
 // The Outcome's End is EndNone when b ends without the parse having
-// ended (eof false and no error), and its Sent is 0.
+// ended (eof false and no error), and its Sent is 0. The Outcome holds
+// copies of what it reports: b may be changed or reused after the call.
+// A head over the parser's default limits (parser.DefaultMaxHeadSize, or
+// more than 128 fields) is reported as a parse error.
 func ParseResponses(b []byte, methods []string, eof bool) Outcome {
 	r := responseReader{buf: b, methods: methods}
 	r.advance(eof)

@@ -161,6 +161,9 @@ func SendRaw(ctx context.Context, t Target, raw []byte, opts Options) (Outcome, 
 	sent := 0
 	last := time.Now()
 	var sendErr error
+	if len(raw) == 0 && o.CloseWrite {
+		_ = tcp.CloseWrite()
+	}
 	for r.out.End == EndNone {
 		if err := ctx.Err(); err != nil {
 			r.out.End, r.out.Err = ctxEnd(err), err

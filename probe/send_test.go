@@ -243,3 +243,22 @@ func TestParseTarget(t *testing.T) {
 		}
 	}
 }
+
+// With CloseWrite the server reads the end of the stream, even after no
+// byte at all, and answers what it has.
+func TestSendRawCloseWrite(t *testing.T) {
+	srv := httptest.NewServer(echoHandler())
+	defer srv.Close()
+	tg := targetOf(t, srv.URL)
+	o := quick
+	o.CloseWrite = true
+	out, err := SendRaw(context.Background(), tg, []byte("GET / HTTP/1.1\r\nHost: "+tg.HostHeader()+"\r\n\r\n"), o)
+	if err != nil || out.Signature() != "200 closed" {
+		t.Errorf("SendRaw with CloseWrite = %q, %v; want 200 closed (net/http closes at the end of the stream)", out.Signature(), err)
+	}
+	o.Await = -1
+	out, err = SendRaw(context.Background(), tg, nil, o)
+	if err != nil || out.Signature() != "- closed" {
+		t.Errorf("SendRaw of nothing with CloseWrite = %q, %v; want - closed", out.Signature(), err)
+	}
+}

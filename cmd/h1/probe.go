@@ -29,8 +29,9 @@ a table of verdicts. The URL's path ({path} in the cases) should answer
 
   --cases FILE     read the cases from FILE instead of the built-in ones
   --only LIST      run only these case ids or categories (comma-separated)
-  --timeout D      per-read timeout of each case; a case also ends after
-                   4×D in all (default 2s)
+  --timeout D      per-read timeout of each case, and of its connect and
+                   TLS handshake; a case also ends after 4×D in all
+                   (default 2s)
   --linger D       how long to listen for a response too many once the
                    awaited ones arrived (default 150ms)
   --insecure       do not verify TLS certificates
