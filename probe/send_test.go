@@ -262,3 +262,36 @@ func TestSendRawCloseWrite(t *testing.T) {
 		t.Errorf("SendRaw of nothing with CloseWrite = %q, %v; want - closed", out.Signature(), err)
 	}
 }
+
+// A server that answers more than MaxRead bytes ends the exchange at the
+// limit.
+func TestSendRawLimit(t *testing.T) {
+	tg := rawListener(t, func(c net.Conn) {
+		_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n"+strings.Repeat("x", 100000))
+		c.Close()
+	})
+	o := quick
+	o.MaxRead = 4096
+	out, err := SendRaw(context.Background(), tg, []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), o)
+	if err != nil || out.End != EndLimit || out.Read < 4096 || len(out.Responses) != 1 || out.Responses[0].Complete {
+		t.Errorf("SendRaw = %+v, %v; want EndLimit after 4096 bytes, in the body", out, err)
+	}
+}
+
+// A server that answers at once and closes while a big request is still
+// going out: the probe sees the answer or the reset, and does not wait
+// for the send to finish.
+func TestSendRawAnswerWhileSending(t *testing.T) {
+	tg := rawListener(t, func(c net.Conn) {
+		_, _ = io.WriteString(c, "HTTP/1.1 413 Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+		c.Close()
+	})
+	raw := []byte("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 67108864\r\n\r\n" + strings.Repeat("x", 64<<20))
+	out, err := SendRaw(context.Background(), tg, raw, quick)
+	if err != nil || !out.End.Closed() || out.Sent >= len(raw) {
+		t.Fatalf("SendRaw = end %v, sent %d of %d, %v; want closed or reset before the end", out.End, out.Sent, len(raw), err)
+	}
+	if out.End == EndClosed && out.Signature() != "413 closed" {
+		t.Errorf("Signature = %q; want 413 closed", out.Signature())
+	}
+}
