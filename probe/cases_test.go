@@ -126,3 +126,11 @@ func TestExpectMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestParseExpectErrors(t *testing.T) {
+	for _, bad := range []string{"", "|", "2xx |", "600", "2x", "all=", "all=9xx", "responses=", "responses=-1", "closed nope"} {
+		if _, err := ParseExpect(bad); !errors.Is(err, ErrBadExpect) || !strings.HasPrefix(err.Error(), "h1: probe: bad expectation") {
+			t.Errorf("ParseExpect(%q) = %v; want ErrBadExpect", bad, err)
+		}
+	}
+}

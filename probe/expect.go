@@ -38,10 +38,11 @@ type cond struct {
 	end    End
 }
 
-// errBadExpect is wrapped by the errors of ParseExpect.
-var errBadExpect = errors.New("h1: probe: bad expectation")
+// ErrBadExpect is wrapped by the errors of ParseExpect.
+var ErrBadExpect = errors.New("h1: probe: bad expectation")
 
-// ParseExpect parses an expectation (see Expect).
+// ParseExpect parses an expectation (see Expect). Its errors wrap
+// ErrBadExpect.
 func ParseExpect(s string) (Expect, error) {
 	e := Expect{Text: strings.TrimSpace(s)}
 	for _, alt := range strings.Split(s, "|") {
@@ -49,12 +50,12 @@ func ParseExpect(s string) (Expect, error) {
 		for _, tok := range strings.Fields(alt) {
 			c, err := parseCond(tok)
 			if err != nil {
-				return Expect{}, fmt.Errorf("%w: %q: %w", errBadExpect, tok, err)
+				return Expect{}, fmt.Errorf("%w: %q: %w", ErrBadExpect, tok, err)
 			}
 			cs = append(cs, c)
 		}
 		if len(cs) == 0 {
-			return Expect{}, fmt.Errorf("%w: an empty alternative in %q", errBadExpect, s)
+			return Expect{}, fmt.Errorf("%w: an empty alternative in %q", ErrBadExpect, s)
 		}
 		e.alts = append(e.alts, cs)
 	}

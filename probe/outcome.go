@@ -115,7 +115,8 @@ type Outcome struct {
 	// Err is the error behind End: the parse error, the socket error of a
 	// reset, or nil.
 	Err error `json:"-"`
-	// Sent is the number of request bytes the server took.
+	// Sent is the number of request bytes written to the connection
+	// (taken by the kernel; the server may not have read them all).
 	Sent int `json:"sent"`
 	// Read is the number of bytes received.
 	Read int64 `json:"read"`
