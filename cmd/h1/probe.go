@@ -229,10 +229,12 @@ type prober struct {
 	limit time.Duration
 }
 
+// run sends raw to t, or c's bytes for t when raw is nil, and judges the
+// outcome against c when c is not nil.
 func (p *prober) run(t probeTarget, c *probe.Case, raw []byte) probe.Result {
 	ctx, cancel := context.WithTimeout(context.Background(), p.limit)
 	defer cancel()
-	if raw == nil {
+	if raw == nil && c != nil {
 		raw = c.Bytes(t.target.HostHeader(), t.path)
 	}
 	return probe.RunBytes(ctx, t.target, raw, c, p.opts)
