@@ -103,6 +103,9 @@ func TestProxyChainDiffers(t *testing.T) {
 	}{
 		{"cl-te", "400 closed", "200 closed", true},      // HAProxy drops Content-Length and closes
 		{"missing-host", "400 closed", "400 open", true}, // HAProxy answers 400 and keeps the connection
+		// HAProxy unfolds the field and forwards no chunked framing: nginx
+		// answers the body as a second request.
+		{"te-folded", "400 closed", "200+400 closed", true},
 		{"pipelined-three", "200+200+200 open", "200+200+200 open", false},
 	} {
 		rs := []Result{runCase(t, direct, tc.id), runCase(t, chain, tc.id)}
