@@ -295,3 +295,33 @@ func TestSendRawAnswerWhileSending(t *testing.T) {
 		t.Errorf("Signature = %q; want 413 closed", out.Signature())
 	}
 }
+
+// A cancel or a deadline of the context wakes a wait in progress: the
+// read timeout is far away, the context ends the exchange.
+func TestSendRawContextWakesWait(t *testing.T) {
+	hold := make(chan net.Conn, 2)
+	tg := rawListener(t, func(c net.Conn) { hold <- c })
+	t.Cleanup(func() {
+		for range 2 {
+			(<-hold).Close()
+		}
+	})
+	o := quick
+	o.ReadTimeout = time.Minute
+	req := []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	timer := time.AfterFunc(50*time.Millisecond, cancel)
+	defer timer.Stop()
+	out, err := SendRaw(ctx, tg, req, o)
+	if err != nil || out.End != EndCanceled || !errors.Is(out.Err, context.Canceled) {
+		t.Errorf("canceled: SendRaw = %v (%v), %v; want EndCanceled", out.End, out.Err, err)
+	}
+
+	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	out, err = SendRaw(ctx, tg, req, o)
+	if err != nil || out.End != EndTimeout || !errors.Is(out.Err, context.DeadlineExceeded) {
+		t.Errorf("deadline: SendRaw = %v (%v), %v; want EndTimeout", out.End, out.Err, err)
+	}
+}
