@@ -30,10 +30,11 @@ $(BIN)/benchstat:
 tools: $(BIN)/staticcheck $(BIN)/benchstat
 
 # deps installs the third-party peers the tests run against, once: nginx
-# (HTTP and TLS server), openssl (s_server), tinyproxy (forward proxy) and
-# chromium (a headless browser that loads the reports of h1 load).
+# (HTTP and TLS server), openssl (s_server), tinyproxy (forward proxy),
+# chromium (a headless browser that loads the reports of h1 load), and for
+# h1 probe's tests lighttpd, Apache httpd, HAProxy, Python and Node.js.
 deps:
-	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx openssl:/usr/bin/openssl tinyproxy:/usr/bin/tinyproxy chromium:/usr/bin/chromium"
+	@$(MAKE) --no-print-directory debs DEBS_WANTED="nginx:/usr/sbin/nginx openssl:/usr/bin/openssl tinyproxy:/usr/bin/tinyproxy chromium:/usr/bin/chromium lighttpd:/usr/sbin/lighttpd apache2:/usr/sbin/apache2 haproxy:/usr/sbin/haproxy python3:/usr/bin/python3 nodejs:/usr/bin/node"
 
 # debs installs each package:binary pair of DEBS_WANTED whose binary is
 # missing. A policy-rc.d that refuses keeps the packages from starting

@@ -15,6 +15,7 @@ commands:
   encode    read a JSON request on stdin, print the exact wire bytes as JSON
   load      wrk-like load generator for http:// and https:// (h1 load -h for flags)
   bench     run the benchmark suite beside net/http and fasthttp, print ratios
+  probe     send raw compliance, smuggling and robustness cases to a server
 `
 
 // Exit codes shared by the subcommands (curl's where curl has one).
@@ -45,6 +46,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runLoad(args[1:], stdout, stderr)
 	case "bench":
 		return runBench(args[1:], stdout, stderr)
+	case "probe":
+		return runProbe(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -22,4 +22,18 @@
 //		})
 //		// ... connect a client to 127.0.0.1:srv.Port() ...
 //	}
+//
+// # Third-party servers
+//
+// NginxServer, Apache, Lighttpd, HAProxy, Python and Node start the
+// servers h1 probe is tested against (nginx, Apache httpd, lighttpd,
+// HAProxy, a Python http.server handler and a Node.js http server), each
+// on a free loopback port, from a configuration written to the test's
+// temp dir, and stopped when the test ends. (StartNginx is the richer
+// nginx of the client tests: TLS, large files, gzip.)
+//
+// Every server answers GET, HEAD and POST of / with 200 and the body
+// "ok\n" (reading and discarding a request body), so that a probe case
+// that expects a 2xx means "the request was accepted". A server whose
+// binary is missing fails the test: make deps installs them.
 package testpeer
