@@ -80,8 +80,10 @@ func TestHTTPSConnectionCloseResumes(t *testing.T) {
 	if res.Requests != 50 || res.Errors.Total() != 0 || count.Load() != 50 {
 		t.Errorf("requests %d, errors %+v, server %d; want 50, none, 50", res.Requests, res.Errors, count.Load())
 	}
-	if h.Count != res.Connects || h.Count < 50 {
-		t.Errorf("handshakes %d, connects %d; want one per connect, at least 50", h.Count, res.Connects)
+	// One handshake per connect, but for connects the end of the run cut
+	// short before their handshake (at most one per connection).
+	if h.Count > res.Connects || res.Connects > h.Count+2 || h.Count < 50 {
+		t.Errorf("handshakes %d, connects %d; want one per connect (the last one of each connection may be cut short), at least 50", h.Count, res.Connects)
 	}
 	// Only each connection's first handshake is full.
 	if h.Resumed < h.Count-2 || resumed.Load() < 48 {
