@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -222,25 +223,70 @@ func TestConnectFailures(t *testing.T) {
 	c.Close()
 }
 
-// TestStaleConnectionRetried: a kept-alive connection that the server
-// closed while idle is replaced, and an idempotent request sent again.
+// TestStaleConnectionRetried: the server closes a kept-alive connection
+// just as the next request arrives on it (it reads the request and closes
+// without a byte of answer, as a server whose idle timeout fires then).
+// The client cannot have seen the close before sending, so only the retry
+// path can save the request: an idempotent one is sent again, once, on a
+// new connection; a POST that went out is not, and fails.
 func TestStaleConnectionRetried(t *testing.T) {
 	testpeer.CheckLeaks(t)
-	srv := testpeer.ScriptServer(t, func(c net.Conn, n int, _ string, _ []byte) bool {
-		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n%d", n)
-		return false // close at once, without saying so
+	var mu sync.Mutex
+	var seen []string
+	perConn := map[net.Conn]int{}
+	srv := testpeer.ScriptServer(t, func(c net.Conn, n int, head string, _ []byte) bool {
+		mu.Lock()
+		seen = append(seen, strings.SplitN(head, " ", 2)[0])
+		perConn[c]++
+		second := perConn[c] == 2
+		mu.Unlock()
+		if second {
+			return false // the second request of each connection: close, say nothing
+		}
+		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n%d", n%10)
+		return true
 	})
+	conns := 0
 	for _, blocking := range []bool{false, true} {
 		var c Client
 		c.SetBlockingMode(blocking)
 		connect(t, &c, srv.Port())
+		conns++
+		if _, err := fetch(t, &c, MethodGet, "/", nil, nil); err != nil {
+			t.Fatal(err)
+		}
 		for i := 0; i < 3; i++ {
-			time.Sleep(10 * time.Millisecond) // let the FIN arrive
+			before := srv.Conns()
 			body, err := fetch(t, &c, MethodGet, "/", nil, nil)
-			if err != nil || len(body) != 1 {
-				t.Fatalf("request %d: %q, %v", i, body, err)
+			conns++
+			if err != nil || len(body) != 1 || srv.Conns() != before+1 {
+				t.Fatalf("blocking=%v request %d: %q, %v, connections %d -> %d; want an answer on one new connection",
+					blocking, i, body, err, before, srv.Conns())
 			}
 		}
+		// A POST that went out on a connection the server then closed is
+		// not sent again: it may have been acted on.
+		_, err := fetch(t, &c, MethodPost, "/", nil, []byte("once"))
+		if !errors.Is(err, ErrConnection) {
+			t.Fatalf("blocking=%v: POST on a closed connection: %v; want ErrConnection, no retry", blocking, err)
+		}
 		c.Close()
+	}
+	if srv.Conns() != conns {
+		t.Errorf("server accepted %d connections; want %d", srv.Conns(), conns)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	posts := 0
+	for _, m := range seen {
+		if m == "POST" {
+			posts++
+		}
+	}
+	// Per mode: the first GET, then three GETs each seen twice (on the
+	// closed connection, then on the new one), then the POST once.
+	if posts != 2 || len(seen) != 2*(1+3*2+1) {
+		t.Errorf("server saw %d requests, %d POSTs; want %d and 2: every GET after the first sent twice, the POST once",
+			len(seen), posts, 2*(1+3*2+1))
 	}
 }
