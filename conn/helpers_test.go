@@ -5,50 +5,10 @@ import (
 	"io"
 	"net"
 	"os"
-	"runtime"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 )
-
-// checkLeaks records the goroutines and descriptors of the process and,
-// when the test ends, fails it if more are left (after a short grace time
-// for goroutines on their way out).
-func checkLeaks(t *testing.T) {
-	t.Helper()
-	g0, f0 := runtime.NumGoroutine(), countFDs(t)
-	t.Cleanup(func() {
-		var g, f int
-		for i := 0; i < 200; i++ {
-			g, f = runtime.NumGoroutine(), countFDs(t)
-			if g <= g0 && f <= f0 {
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		t.Errorf("left behind: goroutines %d, want <= %d; descriptors %d, want <= %d", g, g0, f, f0)
-
-	})
-}
-
-// countFDs counts the descriptors of the kinds this package opens:
-// sockets, epoll instances and eventfds. (Other descriptors, such as pipes
-// the environment hands the process, come and go on their own.)
-func countFDs(t *testing.T) int {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatalf("ReadDir(/proc/self/fd) = %v", err)
-	}
-	n := 0
-	for _, e := range ents {
-		l, err := os.Readlink("/proc/self/fd/" + e.Name())
-		if err == nil && (strings.HasPrefix(l, "socket:") || strings.HasPrefix(l, "anon_inode:")) {
-			n++
-		}
-	}
-	return n
-}
 
 // server is a loopback listener whose connections run handle; Close stops
 // the listener and waits for every handler.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/streampeer"
 	"golang.org/x/sys/unix"
 )
@@ -27,7 +28,7 @@ func cpuTime(t *testing.T) time.Duration {
 // checks the process spent well under 50ms of CPU meanwhile: the waits sleep
 // in the runtime poller instead of spinning.
 func TestBlockedWaitUsesNoCPU(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newServer(t, "tcp4", "127.0.0.1:0", func(c net.Conn) {
 		b := make([]byte, 1)
 		if _, err := c.Read(b); err != nil {
@@ -59,7 +60,7 @@ func TestBlockedWaitUsesNoCPU(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	p := new(TCP)
 	defer p.Close()
 	for _, c := range []struct {
@@ -176,7 +177,7 @@ func TestErrorMessages(t *testing.T) {
 // deadline fails a read in time, a deadline moved while a read waits
 // holds at once, and Close wakes a blocked read.
 func TestNetConnDeadlines(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newEchoServer(t)
 	p := dial(t, "127.0.0.1", s.Port())
 	c := streampeer.NewConn(p, nil, nil)
@@ -266,7 +267,7 @@ func drain(c net.Conn) {
 // messages and checks the echoes, level-triggered for half of them and
 // edge-triggered for the others.
 func TestLoopEcho(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newEchoServer(t)
 	l, err := NewLoop()
 	if err != nil {
@@ -365,7 +366,7 @@ func TestLoopEcho(t *testing.T) {
 // TestLoopRun runs the loop on the test's goroutine; Close from another
 // goroutine makes Run return nil.
 func TestLoopRun(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	l, err := NewLoop()
 	if err != nil {
 		t.Fatal(err)
@@ -384,7 +385,7 @@ func TestLoopAllocs(t *testing.T) {
 	if testing.Short() {
 		t.Skip()
 	}
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newEchoServer(t)
 	p := dial(t, "127.0.0.1", s.Port())
 	l, err := NewLoop()
@@ -415,7 +416,7 @@ func TestLoopAllocs(t *testing.T) {
 }
 
 func TestReadWait(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	srv := newEchoServer(t)
 	defer srv.Close()
 	p := dial(t, "127.0.0.1", srv.Port())

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/h1dev/h1/internal/testpeer"
 	"golang.org/x/sys/unix"
 )
 
@@ -15,7 +16,7 @@ func TestVerbAllocs(t *testing.T) {
 	if testing.Short() {
 		t.Skip()
 	}
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newEchoServer(t)
 	p := dial(t, "127.0.0.1", s.Port())
 	out, in := make([]byte, 64), make([]byte, 64)
@@ -49,7 +50,7 @@ func TestVerbAllocs(t *testing.T) {
 // TestInterrupt cuts a wait in progress short, and the next wait when none
 // is in progress; the wait after that waits again.
 func TestInterrupt(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newServer(t, "tcp4", "127.0.0.1:0", sink)
 	p := dial(t, "127.0.0.1", s.Port())
 
@@ -79,7 +80,7 @@ func TestInterrupt(t *testing.T) {
 // TestInterruptGetData checks that GetData goes on waiting through an
 // Interrupt and through a deadline a timed wait left on the socket.
 func TestInterruptGetData(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newServer(t, "tcp4", "127.0.0.1:0", func(c net.Conn) {
 		b := make([]byte, 1)
 		if _, err := c.Read(b); err != nil {
@@ -114,7 +115,7 @@ func TestInterruptGetData(t *testing.T) {
 // (one a Loop drives) keeps its descriptor to itself, and that the first
 // wait registers it.
 func TestPartialPeerStaysOffRuntimePoller(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newEchoServer(t)
 	p := new(TCP)
 	defer p.Close()

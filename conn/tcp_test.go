@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/h1dev/h1/internal/testpeer"
 	"github.com/h1dev/h1/streampeer"
 	"golang.org/x/sys/unix"
 )
@@ -25,7 +26,7 @@ var (
 )
 
 func TestEcho(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newEchoServer(t)
 	p := dial(t, "127.0.0.1", s.Port())
 	if got := p.Status(); got != StatusConnected {
@@ -63,7 +64,7 @@ func TestEcho(t *testing.T) {
 // TestMegabytes pushes 16 MiB through partial writes on one goroutine while
 // another reads, and checks every byte.
 func TestMegabytes(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newEchoServer(t)
 	p := dial(t, "127.0.0.1", s.Port())
 	const total = 16 << 20
@@ -140,7 +141,7 @@ func TestMegabytes(t *testing.T) {
 // TestMegabytesWhole moves 4 MiB with the whole verbs, writer and reader on
 // two goroutines.
 func TestMegabytesWhole(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newEchoServer(t)
 	p := dial(t, "127.0.0.1", s.Port())
 	data := bytes.Repeat([]byte("0123456789abcdef"), 4<<16)
@@ -159,7 +160,7 @@ func TestMegabytesWhole(t *testing.T) {
 }
 
 func TestRefused(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	port := freePort(t)
 	p := new(TCP)
 	defer p.Close()
@@ -234,7 +235,7 @@ func fullListener(t *testing.T) int {
 }
 
 func TestConnectTimeout(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	port := fullListener(t)
 	p := new(TCP)
 	defer p.Close()
@@ -259,7 +260,7 @@ func TestConnectTimeout(t *testing.T) {
 
 // TestConnectTimeoutPolled drives the same timeout with Poll alone.
 func TestConnectTimeoutPolled(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	port := fullListener(t)
 	p := new(TCP)
 	defer p.Close()
@@ -276,7 +277,7 @@ func TestConnectTimeoutPolled(t *testing.T) {
 }
 
 func TestFIN(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newServer(t, "tcp4", "127.0.0.1:0", func(c net.Conn) {
 		_, _ = c.Write([]byte("last words"))
 	})
@@ -308,7 +309,7 @@ func TestFIN(t *testing.T) {
 }
 
 func TestFINMidGetData(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newServer(t, "tcp4", "127.0.0.1:0", func(c net.Conn) {
 		_, _ = c.Write([]byte("short"))
 	})
@@ -322,7 +323,7 @@ func TestFINMidGetData(t *testing.T) {
 // TestFINByPoll: Poll notices a FIN, as Godot's does, once nothing is left
 // to read.
 func TestFINByPoll(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newServer(t, "tcp4", "127.0.0.1:0", func(c net.Conn) {})
 	p := dial(t, "127.0.0.1", s.Port())
 	deadline := time.Now().Add(5 * time.Second)
@@ -338,7 +339,7 @@ func TestFINByPoll(t *testing.T) {
 }
 
 func TestReset(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newServer(t, "tcp4", "127.0.0.1:0", func(c net.Conn) {
 		_, _ = c.Read(make([]byte, 1))
 		_ = c.(*net.TCPConn).SetLinger(0) // close sends RST
@@ -377,7 +378,7 @@ func TestIPv6Loopback(t *testing.T) {
 	if !hasIPv6Loopback() {
 		t.Skip("no IPv6 loopback on this machine")
 	}
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newServer(t, "tcp6", "[::1]:0", echo)
 	for _, host := range []string{"::1", "[::1]"} {
 		p := dial(t, host, s.Port())
@@ -399,7 +400,7 @@ func TestIPv6Loopback(t *testing.T) {
 // listens on IPv4 only, so when ::1 comes first its refusal makes the peer
 // try the next address.
 func TestLocalhost(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newEchoServer(t)
 	p := dial(t, "localhost", s.Port())
 	if err := p.PutData([]byte("hi")); err != nil {
@@ -417,7 +418,7 @@ func TestLocalhost(t *testing.T) {
 // TestEveryAddressInOrder hands the peer a lookup result whose first
 // addresses refuse, and checks that it ends on the one that listens.
 func TestEveryAddressInOrder(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newEchoServer(t)
 	p := new(TCP)
 	defer p.Close()
@@ -440,7 +441,7 @@ func TestEveryAddressInOrder(t *testing.T) {
 }
 
 func TestCantResolve(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	p := new(TCP)
 	defer p.Close()
 	p.SetResolver(&net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, address string) (net.Conn, error) {
@@ -462,7 +463,7 @@ func TestCantResolve(t *testing.T) {
 // TestCloseJoinsResolver disconnects during a lookup that would never end
 // by itself; the leak check sees the goroutine gone.
 func TestCloseJoinsResolver(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	p := new(TCP)
 	p.SetResolver(&net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, address string) (net.Conn, error) {
 		<-ctx.Done()
@@ -481,7 +482,7 @@ func TestCloseJoinsResolver(t *testing.T) {
 }
 
 func TestAvailableBytes(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newServer(t, "tcp4", "127.0.0.1:0", func(c net.Conn) {
 		_, _ = c.Write(make([]byte, 100))
 		_, _ = c.Read(make([]byte, 1))
@@ -507,7 +508,7 @@ func TestAvailableBytes(t *testing.T) {
 }
 
 func TestEAGAIN(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newEchoServer(t)
 	p := dial(t, "127.0.0.1", s.Port())
 	n, err := p.GetPartialData(make([]byte, 8))
@@ -520,7 +521,7 @@ func TestEAGAIN(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	s := newEchoServer(t)
 	p := new(TCP)
 	defer p.Close()
@@ -573,7 +574,7 @@ func TestOptions(t *testing.T) {
 }
 
 func TestBindWrongFamily(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	p := new(TCP)
 	defer p.Close()
 	if err := p.Bind(0, "127.0.0.1"); err != nil {
@@ -584,7 +585,7 @@ func TestBindWrongFamily(t *testing.T) {
 }
 
 func TestNewTCPFromFD(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -613,7 +614,7 @@ func TestNewTCPFromFD(t *testing.T) {
 // TestCloseWakesWaits closes a peer while one goroutine waits to read and
 // another to write; both return ErrUnconfigured.
 func TestCloseWakesWaits(t *testing.T) {
-	checkLeaks(t)
+	testpeer.CheckLeaks(t)
 	release := make(chan struct{})
 	defer close(release)
 	s := newServer(t, "tcp4", "127.0.0.1:0", func(c net.Conn) { <-release })

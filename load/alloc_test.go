@@ -1,12 +1,13 @@
 package load
 
 import (
-	"bytes"
 	"math"
 	"net"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/h1dev/h1/internal/testpeer"
 )
 
 // parseOnlyClient returns a client whose worker has no loop and no socket:
@@ -90,8 +91,6 @@ func TestConsumeAnySplit(t *testing.T) {
 	}
 }
 
-var crlfcrlf = []byte("\r\n\r\n")
-
 // rawServer answers every request with a fixed response from one goroutine
 // per connection, with fixed buffers, so that it allocates nothing per
 // request either.
@@ -117,30 +116,7 @@ func serveFixed(ln net.Listener) {
 		}
 		go func() {
 			defer c.Close()
-			buf := make([]byte, 64<<10)
-			out := make([]byte, 0, 64<<10)
-			have := 0
-			for {
-				n, err := c.Read(buf[have:])
-				if err != nil {
-					return
-				}
-				have += n
-				out = out[:0]
-				start := 0
-				for {
-					i := bytes.Index(buf[start:have], crlfcrlf)
-					if i < 0 {
-						break
-					}
-					start += i + 4
-					out = append(out, resp...)
-				}
-				have = copy(buf, buf[start:have])
-				if _, err := c.Write(out); err != nil {
-					return
-				}
-			}
+			testpeer.AnswerEach(c, resp)
 		}()
 	}
 }

@@ -145,32 +145,41 @@ const FixedResponse = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Le
 // body) with FixedResponse, so that its cost is the same whatever the
 // client: the benchmarks' peer.
 func FixedServer(t testing.TB) *RawServer {
-	return NewRawServer(t, func(c net.Conn) {
-		buf := make([]byte, 64<<10)
-		out := make([]byte, 0, 64<<10)
-		have := 0
+	resp := []byte(FixedResponse)
+	return NewRawServer(t, func(c net.Conn) { AnswerEach(c, resp) })
+}
+
+// AnswerEach writes resp for each request head it reads from c (requests
+// carry no body), batching the answers to the heads of one read, from
+// fixed buffers: it allocates nothing per request. It returns when c
+// fails or closes.
+func AnswerEach(c net.Conn, resp []byte) {
+	buf := make([]byte, 64<<10)
+	out := make([]byte, 0, 64<<10)
+	have := 0
+	for {
+		n, err := c.Read(buf[have:])
+		if err != nil {
+			return
+		}
+		have += n
+		out = out[:0]
+		start := 0
 		for {
-			n, err := c.Read(buf[have:])
-			if err != nil {
+			i := bytes.Index(buf[start:have], headEnd)
+			if i < 0 {
+				break
+			}
+			start += i + 4
+			out = append(out, resp...)
+		}
+		have = copy(buf, buf[start:have])
+		if len(out) > 0 {
+			if _, err := c.Write(out); err != nil {
 				return
 			}
-			have += n
-			out = out[:0]
-			start := 0
-			for {
-				i := bytes.Index(buf[start:have], []byte("\r\n\r\n"))
-				if i < 0 {
-					break
-				}
-				start += i + 4
-				out = append(out, FixedResponse...)
-			}
-			have = copy(buf, buf[start:have])
-			if len(out) > 0 {
-				if _, err := c.Write(out); err != nil {
-					return
-				}
-			}
 		}
-	})
+	}
 }
+
+var headEnd = []byte("\r\n\r\n")
