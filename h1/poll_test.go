@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"runtime"
 	"testing"
 	"time"
 
@@ -83,8 +84,11 @@ func TestUnsolicitedBytes(t *testing.T) {
 // server closed it, and the next Request opens another without an error.
 func TestIdleCloseNoticed(t *testing.T) {
 	testpeer.CheckLeaks(t)
+	closed := make(chan struct{}, 1)
 	srv := testpeer.ScriptServer(t, func(c net.Conn, _ int, _ string, _ []byte) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		c.Close()
+		closed <- struct{}{}
 		return false
 	})
 	var c Client
@@ -94,9 +98,15 @@ func TestIdleCloseNoticed(t *testing.T) {
 		if body, err := fetch(t, &c, MethodPost, "/", nil, []byte("x")); err != nil || string(body) != "ok" {
 			t.Fatalf("POST %d = %q, %v", i, body, err)
 		}
-		time.Sleep(20 * time.Millisecond)
-		if err := c.Poll(); err != nil || c.Status() != StatusConnected || !c.reconnect {
-			t.Fatalf("idle Poll = %v, status %v, reconnect %v", err, c.Status(), c.reconnect)
+		<-closed // the server closed: Poll must notice (the FIN may take a moment to land)
+		for k := 0; k < 100000 && !c.reconnect; k++ {
+			if err := c.Poll(); err != nil || c.Status() != StatusConnected {
+				t.Fatalf("idle Poll = %v, status %v", err, c.Status())
+			}
+			runtime.Gosched()
+		}
+		if !c.reconnect {
+			t.Fatal("Poll never noticed the closed connection")
 		}
 	}
 }

@@ -814,7 +814,15 @@ func sha(b []byte) []byte { s := sha256.Sum256(b); return s[:] }
 // before it reads a byte of the body.
 func TestTransportStaleConnection(t *testing.T) {
 	testpeer.CheckLeaks(t)
+	closed := make(chan struct{}, 16) // the server closed a connection
 	srv := testpeer.NewRawServer(t, func(c net.Conn) {
+		defer func() {
+			c.Close()
+			select {
+			case closed <- struct{}{}:
+			default:
+			}
+		}()
 		head, err := testpeer.ReadHead(c)
 		if err != nil {
 			return
@@ -839,7 +847,7 @@ func TestTransportStaleConnection(t *testing.T) {
 		if err != nil || string(b) != "ok" {
 			t.Fatalf("GET %d: %q, %v", i, b, err)
 		}
-		time.Sleep(20 * time.Millisecond) // the FIN arrives
+		<-closed // the server has closed this connection: its FIN is on the way
 	}
 	for i := 0; i < 3; i++ {
 		resp, err := cl.Post(url, "text/plain", onlyReader{strings.NewReader("x")})
@@ -851,7 +859,7 @@ func TestTransportStaleConnection(t *testing.T) {
 		if err != nil || !strings.HasPrefix(string(b), "ok") {
 			t.Fatalf("POST %d: %q, %v", i, b, err)
 		}
-		time.Sleep(20 * time.Millisecond)
+		<-closed
 	}
 	if n := srv.Conns(); n != 6 {
 		t.Errorf("server accepted %d connections; want 6", n)
