@@ -5,8 +5,8 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"strings"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
