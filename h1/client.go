@@ -212,9 +212,9 @@ type Client struct {
 func (c *Client) ConnectToHost(host string, port int, tls *tlsx.Options) error {
 	c.Close()
 	switch {
-	case hasPrefixFold(host, "http://"):
+	case parser.HasPrefixFold(host, "http://"):
 		host, tls = host[7:], nil
-	case hasPrefixFold(host, "https://"):
+	case parser.HasPrefixFold(host, "https://"):
 		host = host[8:]
 		if tls == nil {
 			tls = tlsx.Client(nil, "")
@@ -237,10 +237,6 @@ func (c *Client) ConnectToHost(host string, port int, tls *tlsx.Options) error {
 	}
 	c.host, c.port, c.tlsOpts, c.ownHost = host, port, tls, true
 	return c.dial()
-}
-
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // dial starts the TCP connection to the origin or to the proxy.

@@ -118,7 +118,7 @@ func (c *Client) ResponseHeader(name string) ([]byte, bool) {
 		return nil, false
 	}
 	for _, h := range c.rr.Head.Headers {
-		if len(h.Name) == len(name) && foldEq(h.Name, name) {
+		if parser.EqualFold(h.Name, name) {
 			return h.Value, true
 		}
 	}
@@ -133,20 +133,4 @@ func (c *Client) ResponseTrailers() []parser.Header {
 		return nil
 	}
 	return c.rr.Chunked.Trailers
-}
-
-func foldEq(b []byte, s string) bool {
-	for i := range b {
-		x, y := b[i], s[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+
+	"github.com/h1dev/h1/parser"
 )
 
 // proxy is a forward proxy: its address and, when it wants them, the
@@ -28,7 +30,7 @@ func parseProxy(host string, port int) (proxy, error) {
 		return proxy{}, ErrInvalidParameter
 	}
 	switch {
-	case hasPrefixFold(host, "http://"):
+	case parser.HasPrefixFold(host, "http://"):
 		host = host[7:]
 	case strings.Contains(host, "://"):
 		return proxy{}, ErrInvalidParameter // only plain-text proxies

@@ -121,13 +121,13 @@ func (c *Client) splitHeaders(headers []string) (hasTE, expect bool, err error) 
 		name, value := line[:i], trimOWS(line[i+1:])
 		c.hdrs = append(c.hdrs, parser.Header{Name: name, Value: value})
 		switch {
-		case equalFold(name, "connection"):
+		case parser.EqualFold(name, "connection"):
 			c.reqClose = c.reqClose || hasToken(value, "close")
-		case equalFold(name, "transfer-encoding"):
+		case parser.EqualFold(name, "transfer-encoding"):
 			hasTE = true
-		case equalFold(name, "upgrade"):
+		case parser.EqualFold(name, "upgrade"):
 			c.upgrade = true
-		case equalFold(name, "expect"):
+		case parser.EqualFold(name, "expect"):
 			expect = expect || hasToken(value, "100-continue")
 		}
 	}
@@ -502,23 +502,6 @@ func trimOWS(b []byte) []byte {
 	return b
 }
 
-// equalFold compares ASCII case-insensitively.
-func equalFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range b {
-		x, y := b[i], s[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
 // hasToken reports whether the comma-separated list v holds tok (lower
 // case), in any case and spacing.
 func hasToken(v []byte, tok string) bool {
@@ -527,7 +510,7 @@ func hasToken(v []byte, tok string) bool {
 		for i < len(v) && v[i] != ',' {
 			i++
 		}
-		if equalFold(trimOWS(v[:i]), tok) {
+		if parser.EqualFold(trimOWS(v[:i]), tok) {
 			return true
 		}
 		if i == len(v) {

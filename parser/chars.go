@@ -49,6 +49,31 @@ func lower(c byte) byte {
 	return c
 }
 
+// EqualFold reports whether a and b are equal under ASCII case folding,
+// the comparison HTTP uses for field names, tokens, schemes and host
+// names (RFC 9110 §5.1). Unlike strings.EqualFold it folds nothing but
+// A–Z: "ſ" (U+017F) and "K" (U+212A, Kelvin) are not "s" and "k", so
+// "Tranſfer-Encoding" is not Transfer-Encoding. It is the one helper for
+// this in the module; the parser's own hot path uses a word-at-a-time
+// form of it for a lower-case constant.
+func EqualFold[A, B ~string | ~[]byte](a A, b B) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lower(a[i]) != lower(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// HasPrefixFold reports whether s begins with prefix under ASCII case
+// folding (see EqualFold).
+func HasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && EqualFold(s[:len(prefix)], prefix)
+}
+
 // equalFold reports whether b equals the lower-case ASCII string s,
 // ignoring case in b.
 func equalFold(b []byte, s string) bool {

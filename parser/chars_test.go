@@ -49,3 +49,28 @@ func TestEqualFold(t *testing.T) {
 		}
 	}
 }
+
+func TestEqualFoldASCIIOnly(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"Transfer-Encoding", "transfer-encoding", true},
+		{"CONTENT-length", "content-LENGTH", true},
+		{"host", "hosts", false},
+		{"Tranſfer-Encoding", "transfer-encoding", false}, // U+017F folds to s only in Unicode
+		{"\u212Aeep-alive", "keep-alive", false},          // Kelvin sign
+		{"a[", "A{", false},                               // '[' and '{' differ by the case bit, but are not letters
+		{"", "", true},
+	} {
+		if got := EqualFold(tc.a, tc.b); got != tc.want {
+			t.Errorf("EqualFold(%q, %q) = %v; want %v", tc.a, tc.b, got, tc.want)
+		}
+		if got := EqualFold([]byte(tc.a), tc.b); got != tc.want {
+			t.Errorf("EqualFold([]byte(%q), %q) = %v; want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+	if !HasPrefixFold("HTTPS://x", "https://") || HasPrefixFold("http", "https://") {
+		t.Error("HasPrefixFold")
+	}
+}

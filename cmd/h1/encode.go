@@ -36,7 +36,7 @@ func encodeRequest(in *encodeIn) ([]byte, error) {
 	chunked := false
 	for _, kv := range in.Headers {
 		r.Headers = append(r.Headers, parser.Header{Name: kv[0], Value: kv[1]})
-		if string(kv[0]) != "" && equalFoldASCII(string(kv[0]), "transfer-encoding") {
+		if string(kv[0]) != "" && parser.EqualFold(kv[0], "transfer-encoding") {
 			chunked = true
 		}
 	}
@@ -53,22 +53,6 @@ func encodeRequest(in *encodeIn) ([]byte, error) {
 		wire = append(wire, in.Body...)
 	}
 	return wire, nil
-}
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 func runEncode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

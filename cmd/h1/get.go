@@ -15,6 +15,7 @@ import (
 
 	"github.com/h1dev/h1/h1"
 	"github.com/h1dev/h1/h1/fetch"
+	"github.com/h1dev/h1/parser"
 	"github.com/h1dev/h1/tlsx"
 )
 
@@ -321,7 +322,7 @@ func plan(f *getFlags) (*getPlan, error) {
 
 func hasHeader(hs []string, name string) bool {
 	for _, h := range hs {
-		if n, _, _ := strings.Cut(h, ":"); strings.EqualFold(strings.TrimSpace(n), name) {
+		if n, _, _ := strings.Cut(h, ":"); parser.EqualFold(strings.TrimSpace(n), name) {
 			return true
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/h1dev/h1/h1"
+	"github.com/h1dev/h1/parser"
 	"github.com/h1dev/h1/tlsx"
 )
 
@@ -67,7 +68,7 @@ type Response struct {
 // whether there was one.
 func (r *Response) Header(name string) (string, bool) {
 	for _, h := range r.Headers {
-		if n, v, ok := strings.Cut(h, ":"); ok && strings.EqualFold(n, name) {
+		if n, v, ok := strings.Cut(h, ":"); ok && parser.EqualFold(n, name) {
 			return strings.TrimSpace(v), true
 		}
 	}
@@ -450,7 +451,7 @@ func (r *Request) send() bool {
 
 func (r *Request) hasHeader(name string) bool {
 	for _, h := range r.headers {
-		if n, _, ok := strings.Cut(h, ":"); ok && strings.EqualFold(strings.TrimSpace(n), name) {
+		if n, _, ok := strings.Cut(h, ":"); ok && parser.EqualFold(strings.TrimSpace(n), name) {
 			return true
 		}
 	}
@@ -559,7 +560,7 @@ func (r *Request) follow(loc string) bool {
 }
 
 func sameOrigin(a, b *url.URL) bool {
-	return a.Scheme == b.Scheme && strings.EqualFold(a.Hostname(), b.Hostname()) && effectivePort(a) == effectivePort(b)
+	return a.Scheme == b.Scheme && parser.EqualFold(a.Hostname(), b.Hostname()) && effectivePort(a) == effectivePort(b)
 }
 
 func effectivePort(u *url.URL) string {
@@ -581,7 +582,7 @@ func dropHeaders(hs []string, names ...string) []string {
 		n = strings.TrimSpace(n)
 		keep := true
 		for _, d := range names {
-			keep = keep && !strings.EqualFold(n, d)
+			keep = keep && !parser.EqualFold(n, d)
 		}
 		if keep {
 			out = append(out, h)

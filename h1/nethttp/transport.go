@@ -185,7 +185,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	b := &transportBody{c: c, pool: p, key: o.key, stop: stop, ctx: ctx, resp: resp}
 	resp.Body = b
 	if o.gzip && !resp.Uncompressed {
-		if enc := resp.Header["Content-Encoding"]; len(enc) == 1 && strings.EqualFold(enc[0], "gzip") {
+		if enc := resp.Header["Content-Encoding"]; len(enc) == 1 && parser.EqualFold(enc[0], "gzip") {
 			resp.Body = &gzipBody{body: b}
 			resp.Header.Del("Content-Encoding")
 			resp.Header.Del("Content-Length")
