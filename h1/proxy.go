@@ -2,6 +2,7 @@ package h1
 
 import (
 	"encoding/base64"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -57,6 +58,44 @@ func parseProxy(host string, port int) (proxy, error) {
 	p.host, p.port = host, port
 	return p, nil
 }
+
+// DefaultProxyPort is the port of a proxy URL that names none (curl's).
+const DefaultProxyPort = 1080
+
+// SplitProxy reads a proxy written as one string, as fetch.Request,
+// nethttp.Transport and h1 get take it: "host:port", or a URL
+// "http://[user:pass@]host[:port]" (DefaultProxyPort when it names no
+// port; an IPv6 address in brackets). It returns what SetHTTPProxy and
+// SetHTTPSProxy take: host with the scheme and credentials kept, and the
+// port. Anything else is ErrInvalidParameter, with the reason.
+func SplitProxy(s string) (host string, port int, err error) {
+	s = strings.TrimSuffix(s, "/")
+	rest := s
+	if i := strings.Index(rest, "://"); i >= 0 {
+		rest = rest[i+3:]
+	}
+	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+		rest = rest[at+1:]
+	}
+	hostEnd, port := len(rest), DefaultProxyPort
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 && !strings.Contains(rest[i:], "]") {
+		p, perr := strconv.Atoi(rest[i+1:])
+		if perr != nil || p < 1 || p > 65535 {
+			return "", 0, newError(ErrInvalidParameter, "proxy", errProxyPort)
+		}
+		hostEnd, port = i, p
+	}
+	host = s[:len(s)-len(rest)+hostEnd]
+	if _, err := parseProxy(host, port); err != nil || hostEnd == 0 || strings.ContainsRune(rest[:hostEnd], '/') {
+		return "", 0, newError(ErrInvalidParameter, "proxy", errProxy)
+	}
+	return host, port, nil
+}
+
+var (
+	errProxyPort = errors.New("h1: proxy port is not a number from 1 to 65535")
+	errProxy     = errors.New("h1: proxy is not host:port or http://[user:pass@]host[:port]")
+)
 
 // SetHTTPProxy sets the forward proxy for plain HTTP: requests go to it
 // with absolute URLs. host may carry credentials as a URL does

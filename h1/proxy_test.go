@@ -2,6 +2,7 @@ package h1
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -247,5 +248,29 @@ func TestTinyproxy(t *testing.T) {
 				t.Errorf("wrong credentials: status %v err %v; want a 401 or 407 ProxyError", c.Status(), c.Err())
 			}
 		})
+	}
+}
+
+func TestSplitProxy(t *testing.T) {
+	for _, tc := range []struct {
+		in, host string
+		port     int
+	}{
+		{"127.0.0.1:3128", "127.0.0.1", 3128},
+		{"http://proxy.example", "http://proxy.example", DefaultProxyPort},
+		{"http://u:p%40ss@proxy.example:8080/", "http://u:p%40ss@proxy.example", 8080},
+		{"u:p@proxy.example:8080", "u:p@proxy.example", 8080},
+		{"[::1]:3128", "[::1]", 3128},
+		{"http://[::1]", "http://[::1]", DefaultProxyPort},
+	} {
+		host, port, err := SplitProxy(tc.in)
+		if err != nil || host != tc.host || port != tc.port {
+			t.Errorf("SplitProxy(%q) = %q, %d, %v; want %q, %d", tc.in, host, port, err, tc.host, tc.port)
+		}
+	}
+	for _, bad := range []string{"", "socks5://127.0.0.1:1080", "http://h:0", "http://h:99999", "http://h:x", "http://h:1/path", "http://:80", "http://u:%zz@h:1"} {
+		if _, _, err := SplitProxy(bad); !errors.Is(err, ErrInvalidParameter) {
+			t.Errorf("SplitProxy(%q) = %v; want ErrInvalidParameter", bad, err)
+		}
 	}
 }

@@ -329,29 +329,15 @@ func hasHeader(hs []string, name string) bool {
 	return false
 }
 
-// proxyAddr turns --proxy's URL into what fetch.Request takes: the port
-// made explicit (curl's 1080 by default), credentials kept.
+// proxyAddr checks --proxy (h1.SplitProxy's forms: curl's port 1080 when
+// it names none, credentials kept) and writes it as fetch.Request takes
+// it, with the port.
 func proxyAddr(s string) (string, error) {
-	raw := s
-	if !strings.Contains(raw, "://") {
-		raw = "http://" + raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || u.Hostname() == "" || (u.Path != "" && u.Path != "/") {
+	host, port, err := h1.SplitProxy(s)
+	if err != nil {
 		return "", fmt.Errorf("--proxy %q is not http://[user:pass@]host[:port]", s)
 	}
-	port := u.Port()
-	if port == "" {
-		port = "1080"
-	}
-	host := u.Hostname()
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	if u.User == nil {
-		return host + ":" + port, nil
-	}
-	return "http://" + u.User.String() + "@" + host + ":" + port, nil
+	return host + ":" + strconv.Itoa(port), nil
 }
 
 func runGet(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

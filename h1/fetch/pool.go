@@ -1,9 +1,6 @@
 package fetch
 
 import (
-	"errors"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -31,7 +28,7 @@ type Key struct {
 	TLS     bool          // https
 	Host    string        // the origin's host name or address, no brackets
 	Port    int           // the origin's port
-	Proxy   string        // "host:port" or "http://[user:pass@]host:port"; "" for none
+	Proxy   string        // "host:port" or "http://[user:pass@]host[:port]" (see h1.SplitProxy); "" for none
 	Options *tlsx.Options // the TLS options; nil means tlsx.Client(nil, "") for https
 }
 
@@ -40,7 +37,7 @@ type Key struct {
 // Poll carries the connection on. A malformed Proxy is h1.ErrInvalidParameter.
 func (k Key) Connect(c *h1.Client) error {
 	if k.Proxy != "" {
-		host, port, err := splitProxy(k.Proxy)
+		host, port, err := h1.SplitProxy(k.Proxy)
 		if err == nil && k.TLS {
 			err = c.SetHTTPSProxy(host, port)
 		} else if err == nil {
@@ -55,19 +52,6 @@ func (k Key) Connect(c *h1.Client) error {
 		scheme = "https://"
 	}
 	return c.ConnectToHost(scheme+k.Host, k.Port, k.Options)
-}
-
-// splitProxy reads "host:port" or "http://[user:pass@]host:port".
-func splitProxy(s string) (string, int, error) {
-	i := strings.LastIndexByte(s, ':')
-	if i < 0 || strings.HasSuffix(s[:i], "/") {
-		return "", 0, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "proxy", Err: errors.New("proxy needs host:port")}
-	}
-	port, err := strconv.Atoi(strings.TrimSuffix(s[i+1:], "/"))
-	if err != nil {
-		return "", 0, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "proxy", Err: err}
-	}
-	return s[:i], port, nil
 }
 
 type idleClient struct {

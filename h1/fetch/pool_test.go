@@ -157,7 +157,8 @@ func TestKeyConnectProxy(t *testing.T) {
 	if len(heads) != 1 || !strings.HasPrefix(heads[0], "GET http://127.0.0.1:"+strconv.Itoa(srv.Port())+"/via HTTP/1.1\r\n") {
 		t.Fatalf("the proxy saw %q; want the GET in absolute form", heads)
 	}
-	for _, bad := range []string{"no-port", "host:http", "http://host/:1"} {
+	// (A proxy without a port gets h1.DefaultProxyPort.)
+	for _, bad := range []string{"host:http", "http://host/:1", "socks5://host:1080"} {
 		var e *h1.Error
 		err := Key{Host: "example.com", Port: 80, Proxy: bad}.Connect(&h1.Client{})
 		if !errors.Is(err, h1.ErrInvalidParameter) || !errors.As(err, &e) || e.Op != "proxy" {
