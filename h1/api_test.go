@@ -302,3 +302,16 @@ func TestTenThousandRequests(t *testing.T) {
 		t.Errorf("%d connections; want 1", srv.Conns())
 	}
 }
+
+func TestParseMethod(t *testing.T) {
+	for m := MethodGet; m < methodCount; m++ {
+		if got, ok := ParseMethod(m.String()); !ok || got != m {
+			t.Errorf("ParseMethod(%q) = %v, %v", m.String(), got, ok)
+		}
+	}
+	for _, bad := range []string{"", "get", "PROPFIND", "GET "} {
+		if _, ok := ParseMethod(bad); ok {
+			t.Errorf("ParseMethod(%q) accepted", bad)
+		}
+	}
+}

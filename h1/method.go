@@ -30,6 +30,18 @@ func (m Method) String() string {
 	return ""
 }
 
+// ParseMethod returns the Method whose token is s ("GET", "PATCH", …;
+// methods are case-sensitive, RFC 9110 §9.1), and false for a token that
+// is not one of Godot's nine.
+func ParseMethod(s string) (Method, bool) {
+	for m := range methodCount {
+		if methodNames[m] == s {
+			return m, true
+		}
+	}
+	return 0, false
+}
+
 // idempotent reports the methods that RFC 9110 §9.2.2 calls idempotent:
 // a request of one of them may be sent again on a fresh connection when a
 // kept-alive one turned out to be closed.

@@ -247,11 +247,6 @@ type getPlan struct {
 	proxy  string // fetch.Request's form: host:port or http://user:pass@host:port
 }
 
-var methods = map[string]h1.Method{
-	"GET": h1.MethodGet, "HEAD": h1.MethodHead, "POST": h1.MethodPost, "PUT": h1.MethodPut,
-	"DELETE": h1.MethodDelete, "OPTIONS": h1.MethodOptions, "TRACE": h1.MethodTrace, "PATCH": h1.MethodPatch,
-}
-
 // plan checks the flags and URLs and builds what the fetches share.
 func plan(f *getFlags) (*getPlan, error) {
 	p := &getPlan{getFlags: f, method: h1.MethodGet}
@@ -260,8 +255,8 @@ func plan(f *getFlags) (*getPlan, error) {
 	}
 	switch {
 	case f.method != "":
-		m, ok := methods[f.method]
-		if !ok {
+		m, ok := h1.ParseMethod(f.method)
+		if !ok || m == h1.MethodConnect {
 			return nil, fmt.Errorf("-X: method %q is not one of GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, PATCH", f.method)
 		}
 		p.method = m

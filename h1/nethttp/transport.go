@@ -100,12 +100,8 @@ func transportMethod(s string) (h1.Method, bool) {
 	if s == "" {
 		return h1.MethodGet, true
 	}
-	for m := h1.MethodGet; m.String() != ""; m++ {
-		if m.String() == s {
-			return m, m != h1.MethodConnect
-		}
-	}
-	return 0, false
+	m, ok := h1.ParseMethod(s)
+	return m, ok && m != h1.MethodConnect
 }
 
 // outgoing is what RoundTrip learned from the request before sending it.
