@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/h1dev/h1/internal/origin"
 	"github.com/h1dev/h1/parser"
 	"github.com/h1dev/h1/tlsx"
 )
@@ -143,26 +143,20 @@ func ParseURL(raw string) (Target, error) {
 	if err != nil {
 		return Target{}, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return Target{}, fmt.Errorf("%w: only http:// and https:// URLs are supported, not %q", ErrConfig, raw)
-	}
 	if u.User != nil {
 		return Target{}, fmt.Errorf("%w: credentials in the URL are not supported", ErrConfig)
 	}
-	host := u.Hostname()
-	if host == "" {
+	tls, host, port, err := origin.Of(u)
+	switch err {
+	case nil:
+	case origin.ErrScheme:
+		return Target{}, fmt.Errorf("%w: only http:// and https:// URLs are supported, not %q", ErrConfig, raw)
+	case origin.ErrPort:
+		return Target{}, fmt.Errorf("%w: bad port %q", ErrConfig, u.Port())
+	default:
 		return Target{}, fmt.Errorf("%w: no host in %q", ErrConfig, raw)
 	}
-	port := 80
-	if u.Scheme == "https" {
-		port = 443
-	}
-	if p := u.Port(); p != "" {
-		if port, err = strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
-			return Target{}, fmt.Errorf("%w: bad port %q", ErrConfig, p)
-		}
-	}
-	return Target{Host: host, Port: port, TLS: u.Scheme == "https", Path: u.RequestURI()}, nil
+	return Target{Host: host, Port: port, TLS: tls, Path: u.RequestURI()}, nil
 }
 
 // ParseHeader splits "Name: value" into a header field, as curl's and

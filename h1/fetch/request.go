@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/h1dev/h1/h1"
+	"github.com/h1dev/h1/internal/origin"
 	"github.com/h1dev/h1/parser"
 	"github.com/h1dev/h1/tlsx"
 )
@@ -215,19 +216,11 @@ func (r *Request) Start(method h1.Method, rawURL string, headers []string, body 
 // port in range.
 func parseFetchURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
+	if err == nil {
+		_, _, _, err = origin.Of(u)
+	}
 	if err != nil {
 		return nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: err}
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errors.New("scheme must be http or https")}
-	}
-	if u.Hostname() == "" {
-		return nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errors.New("no host")}
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errors.New("port out of range")}
-		}
 	}
 	return u, nil
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/textproto"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/h1dev/h1/h1"
 	"github.com/h1dev/h1/h1/fetch"
+	"github.com/h1dev/h1/internal/origin"
 	"github.com/h1dev/h1/parser"
 	"github.com/h1dev/h1/tlsx"
 )
@@ -85,9 +87,6 @@ func (t *Transport) CloseIdleConnections() { t.pool().CloseIdleConnections() }
 // come wrapped in an *h1.Error of kind h1.ErrInvalidParameter.
 var (
 	errNoURL      = errors.New("h1: request has no URL")
-	errScheme     = errors.New("h1: unsupported protocol scheme")
-	errNoHost     = errors.New("h1: no host in request URL")
-	errPort       = errors.New("h1: port out of range")
 	errMethod     = errors.New("h1: method is not one of GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, PATCH")
 	errHeaderName = errors.New("h1: invalid header field name")
 	errHeaderVal  = errors.New("h1: invalid header field value")
@@ -200,24 +199,16 @@ func (t *Transport) outgoing(req *http.Request, hs []string) (outgoing, []string
 	if u == nil {
 		return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errNoURL}
 	}
-	switch u.Scheme {
-	case "http":
-		o.key.Port, o.key.Proxy = 80, t.HTTPProxy
-	case "https":
-		o.key.TLS, o.key.Port, o.key.Proxy, o.key.Options = true, 443, t.HTTPSProxy, t.TLS
-	default:
-		return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errors.New(errScheme.Error() + " " + strconv.Quote(u.Scheme))}
-	}
-	o.key.Host = u.Hostname()
-	if o.key.Host == "" {
-		return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errNoHost}
-	}
-	if ps := u.Port(); ps != "" {
-		n, err := strconv.Atoi(ps)
-		if err != nil || n < 1 || n > 65535 {
-			return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: errPort}
+	tls, host, port, err := origin.Of(u)
+	if err != nil {
+		if err == origin.ErrScheme {
+			err = fmt.Errorf("%w: %q", err, u.Scheme)
 		}
-		o.key.Port = n
+		return o, nil, &h1.Error{Kind: h1.ErrInvalidParameter, Op: "url", Err: err}
+	}
+	o.key.TLS, o.key.Host, o.key.Port, o.key.Proxy = tls, host, port, t.HTTPProxy
+	if tls {
+		o.key.Proxy, o.key.Options = t.HTTPSProxy, t.TLS
 	}
 	m, ok := transportMethod(req.Method)
 	if !ok {
