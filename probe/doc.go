@@ -18,9 +18,9 @@
 //	// out.End: EndClosed, EndReset, EndTimeout, EndOpen, EndParseError...
 //	fmt.Println(out.Signature()) // "400 closed"
 //
-// The answers are read with parser.ParseResponseHead and the body framing
-// it derives: Content-Length, parser.ChunkedDecoder, or until the close;
-// the method of each request (a HEAD answer has no body) comes from
+// The answers are read with parser.ResponseReader, the strict reader
+// h1.Client, h1 load and h1 parse share (heads, interim answers, the body
+// framing: Content-Length, chunked, or until the close); the method of each request (a HEAD answer has no body) comes from
 // reading the bytes sent with parser.ParseRequestHead (CountRequests).
 // Every wait is bounded by Options.ReadTimeout while an answer is
 // awaited and by Options.Linger after it, so a silent server costs one

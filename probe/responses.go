@@ -13,35 +13,27 @@ const maxFields = 128
 // response head.
 const KindTruncatedHead = "truncated-head"
 
-// The states of a responseReader.
-const (
-	stateHead = iota
-	stateLength
-	stateChunked
-	stateClose
-	stateDone // tunnel or error: nothing more is parsed
-)
-
 // responseReader reads the responses in a growing buffer of received bytes
-// with the strict parser (RFC 9112 §4–§7). It does no I/O: feed appends
-// bytes to buf, advance parses what it can.
+// through parser.ResponseReader, the strict reader the client uses (RFC
+// 9112 §4–§7), and keeps what it saw in out. It does no I/O: feed appends
+// bytes to buf, advance reads what it can.
 type responseReader struct {
 	buf     []byte
 	pos     int
 	methods []string // the method of each request, in order
 
-	state     int
-	head      parser.ResponseHead
-	fields    [maxFields]parser.Header
-	trailers  [maxFields]parser.Header
-	chunked   parser.ChunkedDecoder
-	remaining int64
-	bodyStart int
+	rr       parser.ResponseReader
+	started  bool // a response is under way in rr
+	inBody   bool // its final head has been read
+	done     bool // the end, a tunnel or an error: nothing more is read
+	base     int  // where the current head or body began, for error offsets
+	fields   [maxFields]parser.Header
+	trailers [maxFields]parser.Header
 
 	out Outcome
 }
 
-// finals counts the final responses parsed so far.
+// finals counts the final responses read so far.
 func (r *responseReader) finals() int {
 	n := 0
 	for _, x := range r.out.Responses {
@@ -55,19 +47,13 @@ func (r *responseReader) finals() int {
 // midResponse reports whether a response is under way: a partial head or
 // an unfinished body.
 func (r *responseReader) midResponse() bool {
-	switch r.state {
-	case stateHead:
-		return r.pos < len(r.buf)
-	case stateLength, stateChunked:
-		return true
-	}
-	return false
+	return !r.done && (r.inBody || r.pos < len(r.buf))
 }
 
-// fail ends the parse with a protocol error at stream offset off + the
+// fail ends the reading with a protocol error at stream offset base + the
 // error's own offset.
 func (r *responseReader) fail(err error, base int) {
-	r.state = stateDone
+	r.done = true
 	r.out.End = EndParseError
 	r.out.Err = err
 	var pe *parser.ProtocolError
@@ -86,90 +72,81 @@ func (r *responseReader) method() string {
 	return "GET"
 }
 
-// advance parses as far as the bytes go. eof says no byte will follow. It
-// sets out.End when the parse ended: EndParseError, EndTunnel, or, at eof,
-// EndClosed.
+// advance reads as far as the bytes go. eof says no byte will follow. It
+// sets out.End when the reading ended: EndParseError, EndTunnel, or, at
+// eof, EndClosed.
 func (r *responseReader) advance(eof bool) {
-	for r.state != stateDone {
-		switch r.state {
-		case stateHead:
+	for !r.done {
+		if !r.started {
 			if r.pos == len(r.buf) {
 				if eof {
-					r.out.End = EndClosed
-					r.state = stateDone
+					r.out.End, r.done = EndClosed, true
 				}
 				return
 			}
-			r.head.Reset()
-			r.head.Headers = r.fields[:0]
-			r.head.Method = r.method()
-			n, err := parser.ParseResponseHead(r.buf[r.pos:], &r.head)
-			if err == parser.ErrNeedMore {
-				if eof {
-					r.state = stateDone
-					r.out.End = EndParseError
-					r.out.ErrKind = KindTruncatedHead
-					r.out.ErrOffset = int64(len(r.buf))
-					r.out.Err = err
-				}
-				return
-			}
-			if err != nil {
-				r.fail(err, r.pos)
-				return
-			}
-			r.startBody(n)
-		case stateLength:
-			n := min(r.remaining, int64(len(r.buf)-r.pos))
-			r.pos += int(n)
-			r.remaining -= n
-			cur := r.current()
-			cur.BodyLen += n
-			cur.BodyEnd = int64(r.pos)
-			if r.remaining == 0 {
-				cur.Complete = true
-				r.state = stateHead
-				continue
-			}
-			if eof {
-				r.out.End = EndClosed
-				r.state = stateDone
-			}
+			r.rr.Head.Headers = r.fields[:0]
+			r.rr.Trailers = r.trailers[:0]
+			r.rr.Start(r.method(), false)
+			r.started, r.base = true, r.pos
+		}
+		ev, n, err := r.rr.Next(r.buf[r.pos:])
+		r.pos += n
+		if err != nil {
+			r.fail(err, r.base)
 			return
-		case stateChunked:
-			data, n, err := r.chunked.Next(r.buf[r.pos:])
-			r.pos += n
-			cur := r.current()
-			cur.BodyLen += int64(len(data))
-			cur.BodyEnd = int64(r.pos)
-			switch {
-			case err == parser.ErrNeedMore:
-				if eof {
-					r.out.End = EndClosed
-					r.state = stateDone
+		}
+		switch ev {
+		case parser.EventInterim, parser.EventHead:
+			r.record(n)
+			r.base = r.pos
+			if ev == parser.EventHead {
+				r.inBody = true
+				if r.rr.Tunnel() {
+					r.current().Complete = true
+					r.out.End, r.done = EndTunnel, true
+					return
 				}
-				return
-			case err != nil:
-				r.fail(err, r.bodyStart)
-				return
-			case r.chunked.Done():
-				cur.Complete = true
-				r.state = stateHead
-			case n == 0:
-				return // no progress without more bytes
 			}
-		case stateClose:
+		case parser.EventData:
 			cur := r.current()
-			cur.BodyLen += int64(len(r.buf) - r.pos)
-			r.pos = len(r.buf)
+			cur.BodyLen += int64(len(r.rr.Data()))
 			cur.BodyEnd = int64(r.pos)
+		case parser.EventTrailers:
+			r.current().BodyEnd = int64(r.pos)
+		case parser.EventEnd:
+			cur := r.current()
+			cur.BodyEnd, cur.Complete = int64(r.pos), true
+			r.started, r.inBody = false, false
+		default: // need more
+			if r.inBody {
+				r.current().BodyEnd = int64(r.pos)
+			}
+			if n > 0 && r.pos < len(r.buf) {
+				continue // framing consumed; read on
+			}
 			if eof {
-				cur.Complete = true
-				r.out.End = EndClosed
-				r.state = stateDone
+				r.close()
 			}
 			return
 		}
+	}
+}
+
+// close handles the end of the stream in the middle of a response.
+func (r *responseReader) close() {
+	r.done = true
+	ev, err := r.rr.EOF()
+	switch {
+	case err == nil && ev == parser.EventEnd:
+		r.current().Complete = true // a body that runs until the close
+		r.out.End = EndClosed
+	case r.inBody:
+		r.out.End = EndClosed // a body cut short: Complete stays false
+	default:
+		r.out.End = EndParseError
+		r.out.ErrKind = KindTruncatedHead
+		r.out.ErrOffset = int64(len(r.buf))
+		r.out.Err = parser.ErrTruncated
 	}
 }
 
@@ -178,12 +155,12 @@ func (r *responseReader) current() *Response {
 	return &r.out.Responses[len(r.out.Responses)-1]
 }
 
-// startBody records the head just parsed (n bytes at pos) and moves to
-// the state its framing calls for.
-func (r *responseReader) startBody(n int) {
-	h := &r.head
+// record keeps the head just read (the n bytes before pos), interim or
+// final, as a new Response.
+func (r *responseReader) record(n int) {
+	h := &r.rr.Head
 	resp := Response{
-		Offset:        int64(r.pos),
+		Offset:        int64(r.pos - n),
 		HeadLen:       n,
 		Minor:         h.Minor,
 		Status:        h.Status,
@@ -193,32 +170,13 @@ func (r *responseReader) startBody(n int) {
 		ContentLength: h.ContentLength,
 		KeepAlive:     h.KeepAlive,
 		Headers:       make([][2]string, len(h.Headers)),
+		BodyEnd:       int64(r.pos),
+		Complete:      h.Interim(),
 	}
 	for i, f := range h.Headers {
 		resp.Headers[i] = [2]string{string(f.Name), string(f.Value)}
 	}
-	r.pos += n
-	r.bodyStart = r.pos
-	resp.BodyEnd = int64(r.pos)
 	r.out.Responses = append(r.out.Responses, resp)
-	switch h.Framing {
-	case parser.FramingLength:
-		r.remaining = h.ContentLength
-		r.state = stateLength
-	case parser.FramingChunked:
-		r.chunked.Reset()
-		r.chunked.Trailers = r.trailers[:0]
-		r.state = stateChunked
-	case parser.FramingClose:
-		r.state = stateClose
-	case parser.FramingTunnel:
-		r.current().Complete = true
-		r.out.End = EndTunnel
-		r.state = stateDone
-	default:
-		r.current().Complete = true
-		r.state = stateHead
-	}
 }
 
 // ParseResponses reads the responses in b, the bytes a server sent on one
