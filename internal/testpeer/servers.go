@@ -85,8 +85,18 @@ func rootUser(directive string) string {
 
 // NginxServer starts nginx (no daemon, no master process).
 func NginxServer(t testing.TB) *Server {
-	bin := binary(t, "/usr/sbin/nginx")
 	dir, port := t.TempDir(), FreePort(t)
+	return runNginx(t, dir, port, fmt.Sprintf(`	server {
+		listen 127.0.0.1:%d;
+		location / { return 200 "ok\n"; }
+	}
+`, port))
+}
+
+// runNginx starts nginx in the foreground from a configuration in dir
+// whose http block holds httpBlock, and waits for port.
+func runNginx(t testing.TB, dir string, port int, httpBlock string) *Server {
+	bin := binary(t, "/usr/sbin/nginx")
 	conf := write(t, dir, "nginx.conf", fmt.Sprintf(`daemon off;
 master_process off;
 %[1]s
@@ -101,12 +111,8 @@ http {
 	fastcgi_temp_path %[2]s/tmp_fastcgi;
 	uwsgi_temp_path %[2]s/tmp_uwsgi;
 	scgi_temp_path %[2]s/tmp_scgi;
-	server {
-		listen 127.0.0.1:%[3]d;
-		location / { return 200 "ok\n"; }
-	}
-}
-`, rootUser("user root;"), dir, port))
+%[3]s}
+`, rootUser("user root;"), dir, httpBlock))
 	return start(t, "nginx", port, dir, exec.Command(bin, "-e", filepath.Join(dir, "error.log"), "-p", dir, "-c", conf), "error.log")
 }
 
