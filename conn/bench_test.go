@@ -5,6 +5,8 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/h1dev/h1/internal/testpeer"
 )
 
 // Each benchmark pair runs the TCP peer and a net.TCPConn against the same
@@ -25,33 +27,8 @@ func source(c net.Conn) {
 // sink reads and drops everything.
 func sink(c net.Conn) { _, _ = io.Copy(io.Discard, c) }
 
-func benchServer(b *testing.B, handle func(net.Conn)) *server {
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := &server{ln: ln}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.mu.Lock()
-			s.cons = append(s.cons, c)
-			s.mu.Unlock()
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				defer c.Close()
-				handle(c)
-			}()
-		}
-	}()
-	b.Cleanup(s.Close)
-	return s
+func benchServer(b *testing.B, handle func(net.Conn)) *testpeer.RawServer {
+	return testpeer.NewRawServer(b, handle)
 }
 
 func benchPeer(b *testing.B, port int) *TCP {

@@ -5,65 +5,23 @@ import (
 	"io"
 	"net"
 	"os"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/h1dev/h1/internal/testpeer"
 )
 
-// server is a loopback listener whose connections run handle; Close stops
-// the listener and waits for every handler.
-type server struct {
-	ln   net.Listener
-	wg   sync.WaitGroup
-	mu   sync.Mutex
-	cons []net.Conn
-}
-
-func newServer(t *testing.T, network, addr string, handle func(c net.Conn)) *server {
-	t.Helper()
-	ln, err := net.Listen(network, addr)
-	if err != nil {
-		t.Fatalf("Listen(%s, %s) = %v", network, addr, err)
-	}
-	s := &server{ln: ln}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.mu.Lock()
-			s.cons = append(s.cons, c)
-			s.mu.Unlock()
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				defer c.Close()
-				handle(c)
-			}()
-		}
-	}()
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *server) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
-
-func (s *server) Close() {
-	s.ln.Close()
-	s.mu.Lock()
-	for _, c := range s.cons {
-		c.Close()
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
+// newServer is a loopback listener whose connections run handle; Close
+// stops the listener and waits for every handler.
+func newServer(t *testing.T, network, addr string, handle func(c net.Conn)) *testpeer.RawServer {
+	return testpeer.ListenRaw(t, network, addr, handle)
 }
 
 func echo(c net.Conn) { _, _ = io.Copy(c, c) }
 
-func newEchoServer(t *testing.T) *server { return newServer(t, "tcp4", "127.0.0.1:0", echo) }
+func newEchoServer(t *testing.T) *testpeer.RawServer {
+	return newServer(t, "tcp4", "127.0.0.1:0", echo)
+}
 
 // dial connects a new peer to host:port and waits until it is connected.
 func dial(t *testing.T, host string, port int) *TCP {

@@ -27,9 +27,16 @@ type RawServer struct {
 // handle returns.
 func NewRawServer(t testing.TB, handle func(c net.Conn)) *RawServer {
 	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	return ListenRaw(t, "tcp4", "127.0.0.1:0", handle)
+}
+
+// ListenRaw is NewRawServer on another network and address, such as
+// ("tcp6", "[::1]:0").
+func ListenRaw(t testing.TB, network, addr string, handle func(c net.Conn)) *RawServer {
+	t.Helper()
+	ln, err := net.Listen(network, addr)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("Listen(%s, %s) = %v", network, addr, err)
 	}
 	s := &RawServer{ln: ln}
 	s.wg.Add(1)
